@@ -1,0 +1,62 @@
+import Koa from 'koa';
+import Router from '@koa/router';
+import mount from 'koa-mount';
+import type { Database } from './db/client.js';
+import type { PushHandler } from './chat/push-handler.js';
+import { errorMiddleware } from './http/error-middleware.js';
+import { serveStatic } from './http/static.js';
+import type { Logger } from './platform/logger.js';
+import { fromRoot } from './platform/paths.js';
+import { wechatEdge, type WeChatEdgeState } from './wechat/edge.js';
+
+export interface AppDeps {
+  logger: Logger;
+  database: Database;
+  pushHandler: PushHandler;
+  wechat: { token: string; appId: string; aesKey?: string; maxSkewS: number };
+  /** Extra readiness checks (Redis in server mode). */
+  readyChecks?: Array<() => Promise<void>>;
+  /** The built-in WeChat simulator, mounted at /simulator when no real credentials are configured. */
+  simulator?: Koa;
+  now?: () => number;
+}
+
+/** Builds the HTTP app. It never listens: server/main.ts and the tests do. */
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa();
+  app.proxy = true;
+  app.silent = true; // errors are logged once, by errorMiddleware
+  app.use(errorMiddleware(deps.logger));
+
+  const router = new Router<WeChatEdgeState>();
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/readyz', async (ctx) => {
+    try {
+      await deps.database.ping();
+      for (const check of deps.readyChecks ?? []) await check();
+      ctx.body = { status: 'ready', storage: deps.database.kind };
+    } catch (err) {
+      deps.logger.warn({ err: (err as Error).message }, 'not ready');
+      ctx.status = 503;
+      ctx.body = { status: 'unavailable' };
+    }
+  });
+
+  const edge = wechatEdge({ ...deps.wechat, now: deps.now, logger: deps.logger });
+  router.all('/wechat', edge, async (ctx) => {
+    const push = ctx.state.wechat;
+    push.reply(await deps.pushHandler.handle(push.inbound));
+  });
+
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  app.use(serveStatic('/h5', fromRoot('h5', 'dist'), { spa: true }));
+  if (deps.simulator) app.use(mount('/simulator', deps.simulator));
+  app.use(async (ctx, next) => {
+    if (ctx.path !== '/') return next();
+    ctx.redirect(deps.simulator ? '/simulator/' : '/h5/');
+  });
+  return app;
+}

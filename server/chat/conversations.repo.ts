@@ -1,0 +1,82 @@
+import { and, eq, ne, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { conversations, customers, messages } from '../db/schema.js';
+
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+export type Customer = typeof customers.$inferSelect;
+export type Conversation = typeof conversations.$inferSelect;
+export type Message = typeof messages.$inferSelect;
+export type NewMessage = typeof messages.$inferInsert;
+
+/** Creates the customer on first contact; records the interaction time (the 48 h window). */
+export async function touchCustomer(
+  db: DbOrTx,
+  openid: string,
+  at: Date,
+  subscribed?: boolean,
+): Promise<Customer> {
+  const set: Partial<typeof customers.$inferInsert> = { lastInteractionAt: at };
+  if (subscribed !== undefined) set.subscribed = subscribed;
+  const [row] = await db
+    .insert(customers)
+    .values({ openid, lastInteractionAt: at, subscribed: subscribed ?? true })
+    .onConflictDoUpdate({ target: customers.openid, set })
+    .returning();
+  return row!;
+}
+
+/** The customer's open conversation on a channel, created when there is none. */
+export async function openConversationFor(db: DbOrTx, customerId: number, channel = 'wechat'): Promise<Conversation> {
+  const found = await findOpenConversation(db, customerId, channel);
+  if (found) return found;
+  const [created] = await db
+    .insert(conversations)
+    .values({ customerId, channel })
+    .onConflictDoNothing()
+    .returning();
+  return created ?? (await findOpenConversation(db, customerId, channel))!;
+}
+
+export async function findOpenConversation(db: DbOrTx, customerId: number, channel = 'wechat'): Promise<Conversation | undefined> {
+  const rows = await db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.customerId, customerId), eq(conversations.channel, channel), ne(conversations.status, 'closed')))
+    .limit(1);
+  return rows[0];
+}
+
+export async function insertMessage(db: DbOrTx, m: NewMessage): Promise<Message> {
+  const [row] = await db.insert(messages).values(m).returning();
+  return row!;
+}
+
+export async function setConversationStatus(db: DbOrTx, id: number, status: 'bot' | 'queued' | 'assigned' | 'closed'): Promise<void> {
+  await db
+    .update(conversations)
+    .set({ status, updatedAt: new Date(), closedAt: status === 'closed' ? new Date() : null })
+    .where(eq(conversations.id, id));
+}
+
+/** The history of one conversation, oldest first. */
+export async function listMessages(db: DbOrTx, conversationId: number): Promise<Message[]> {
+  return db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(messages.id);
+}
+
+/** Every message of a customer across conversations, oldest first (tests, the desk's history). */
+export async function listMessagesByOpenid(db: DbOrTx, openid: string): Promise<Message[]> {
+  return db
+    .select({ m: messages })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .innerJoin(customers, eq(customers.id, conversations.customerId))
+    .where(eq(customers.openid, openid))
+    .orderBy(messages.id)
+    .then((rows) => rows.map((r) => r.m));
+}
+
+export async function countMessagesByKey(db: DbOrTx, wechatKey: string): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(messages).where(eq(messages.wechatKey, wechatKey));
+  return row?.n ?? 0;
+}

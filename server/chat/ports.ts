@@ -1,0 +1,38 @@
+import type { Conversation, Customer } from './conversations.repo.js';
+
+/**
+ * The seams of the conversation router. The bot (issue #3) and the human service
+ * (issue #4) plug in here; the router knows nothing else about them.
+ */
+export type Outgoing = { type: 'text'; content: string };
+
+export interface Turn {
+  customer: Customer;
+  conversation: Conversation;
+  /** The stored inbound message's id. */
+  messageId: number;
+}
+
+export interface BotAnswer {
+  /** What to say; empty means say nothing. */
+  text: string;
+  /** The customer asked for a human in natural words (转人工, 人工客服…). */
+  handoff?: boolean;
+  /** Bot-internal label for analytics (answered, suggested, unknown, chitchat…). */
+  band?: string;
+}
+
+export interface Bot {
+  answer(question: string, turn: Turn): Promise<BotAnswer>;
+}
+
+export interface HumanService {
+  /** `#人工`, or a handoff intent from the bot: put the chat in the queue. */
+  requestHuman(turn: Turn, reason: 'command' | 'intent'): Promise<Outgoing | null>;
+  /** A message while queued or assigned: it belongs to the human side, never the bot. */
+  onCustomerMessage(turn: Turn, text: string | null): Promise<Outgoing | null>;
+  /** `#结束` from the customer. */
+  endByCustomer(turn: Turn): Promise<Outgoing | null>;
+  /** The customer unsubscribed: close whatever is open. */
+  onUnsubscribe(turn: Turn): Promise<void>;
+}

@@ -1,0 +1,198 @@
+import type { Db } from '../db/client.js';
+import type { Bus } from '../platform/bus.js';
+import { hashOpenid, type Logger } from '../platform/logger.js';
+import { dedupeKey, type InboundMessage } from '../wechat/inbound.js';
+import { textReply } from '../wechat/reply.js';
+import { enqueue } from '../outbox/outbox.repo.js';
+import { insertMessage, openConversationFor, touchCustomer, type Tx } from './conversations.repo.js';
+import { claimPush, finishPush, readPush } from './push-log.repo.js';
+import type { Outgoing, Turn } from './ports.js';
+import type { ConversationRouter } from './router.js';
+import { texts } from './texts.js';
+
+export interface PushHandlerOptions {
+  db: Db;
+  router: ConversationRouter;
+  bus: Bus;
+  logger: Logger;
+  /** Hard budget for the passive reply, from the push's arrival (WeChat gives up at 5 s). */
+  replyBudgetMs: number;
+  now?: () => number;
+}
+
+/** Time kept back from the budget for storing the reply and writing the response. */
+type KnownInbound = Exclude<InboundMessage, { kind: 'unknown' }>;
+
+const MARGIN_MS = 250;
+const POLL_MS = 25;
+
+/**
+ * One push, from typed message to passive reply (DESIGN.md §2 steps 2-4):
+ * dedupe, store the inbound message, route, store the reply, and answer within the budget.
+ * A late answer goes out through the outbox (customer-service API) instead.
+ * Returns the reply XML, or null for an empty body.
+ */
+export class PushHandler {
+  private readonly inflight = new Map<string, Promise<string | null>>();
+  private readonly background = new Set<Promise<unknown>>();
+
+  constructor(private readonly o: PushHandlerOptions) {}
+
+  handle(msg: InboundMessage): Promise<string | null> {
+    if (msg.kind === 'unknown') {
+      this.o.logger.info({ msgType: msg.msgType, event: msg.event, user: hashOpenid(msg.fromUserName) }, 'unknown push type ignored');
+      return Promise.resolve(null);
+    }
+    const key = dedupeKey(msg);
+    // A retry while the first try still runs in this process waits for the same reply.
+    const running = this.inflight.get(key);
+    if (running) return running;
+    const p = this.process(key, msg).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, p);
+    return p;
+  }
+
+  /** Waits for in-flight pushes and late answers (graceful shutdown). */
+  async drain(): Promise<void> {
+    while (this.inflight.size > 0 || this.background.size > 0) {
+      await Promise.allSettled([...this.inflight.values(), ...this.background]);
+    }
+  }
+
+  private async process(key: string, msg: KnownInbound): Promise<string | null> {
+    const started = this.now();
+    const turn = await this.o.db.transaction((tx) => this.recordInbound(tx, key, msg));
+    if (!turn) return this.replyOfEarlierTry(key, started);
+    void this.o.bus.emit('message.created', { conversationId: turn.conversation.id, messageId: turn.messageId, direction: 'in', sender: 'customer' });
+    if (msg.kind !== 'unsubscribe') void this.o.bus.emit('customer.wrote', { openid: msg.fromUserName, customerId: turn.customer.id });
+
+    const routing = this.o.router.route(msg, turn).catch((err: unknown) => {
+      this.o.logger.error({ err, user: hashOpenid(msg.fromUserName) }, 'routing failed');
+      return { type: 'text', content: texts.systemBusy } satisfies Outgoing;
+    });
+    const left = this.o.replyBudgetMs - MARGIN_MS - (this.now() - started);
+    const outcome = await within(routing, left);
+    if (outcome.done) {
+      const out = outcome.value;
+      const xml = out ? textReply({ toUser: msg.fromUserName, fromUser: msg.toUserName, content: out.content, createTime: Math.floor(this.now() / 1000) }) : null;
+      await this.o.db.transaction(async (tx) => {
+        if (out && xml) await this.recordReply(tx, turn, out, 'passive');
+        await finishPush(tx, key, xml);
+      });
+      return xml;
+    }
+    // Too late for a passive reply: say nothing now, and send the answer when it comes.
+    await finishPush(this.o.db, key, null);
+    this.o.logger.warn({ user: hashOpenid(msg.fromUserName), budgetMs: this.o.replyBudgetMs }, 'answer late: sending it through the customer-service API');
+    this.track(routing.then((out) => this.sendLate(msg, turn, out)));
+    return null;
+  }
+
+  /** Claims the push and stores it; null when an earlier try already claimed it. */
+  private async recordInbound(tx: Tx, key: string, msg: KnownInbound): Promise<Turn | null> {
+    if (!(await claimPush(tx, key))) return null;
+    const at = new Date(msg.createTime * 1000);
+    const subscribed = msg.kind === 'subscribe' ? true : msg.kind === 'unsubscribe' ? false : undefined;
+    const customer = await touchCustomer(tx, msg.fromUserName, at, subscribed);
+    const conversation = await openConversationFor(tx, customer.id);
+    const message = await insertMessage(tx, {
+      conversationId: conversation.id,
+      direction: 'in',
+      sender: 'customer',
+      kind: msg.kind,
+      content: summarise(msg),
+      payload: msg.raw,
+      wechatKey: key,
+    });
+    return { customer, conversation, messageId: message.id };
+  }
+
+  private async recordReply(tx: Tx, turn: Turn, out: Outgoing, delivery: 'passive' | 'custom'): Promise<number> {
+    const m = await insertMessage(tx, {
+      conversationId: turn.conversation.id,
+      direction: 'out',
+      sender: 'bot',
+      kind: out.type,
+      content: out.content,
+      delivery,
+    });
+    void this.o.bus.emit('message.created', { conversationId: turn.conversation.id, messageId: m.id, direction: 'out', sender: 'bot' });
+    return m.id;
+  }
+
+  private async sendLate(msg: InboundMessage, turn: Turn, out: Outgoing | null): Promise<void> {
+    if (!out || out.content.trim() === '') return;
+    const row = await this.o.db.transaction(async (tx) => {
+      const messageId = await this.recordReply(tx, turn, out, 'custom');
+      return enqueue(tx, { openid: msg.fromUserName, messageId, payload: out });
+    });
+    await this.o.bus.emit('outbox.enqueued', { outboxId: row.id });
+  }
+
+  /** Another try (or instance) claimed this push: wait for its reply within the budget. */
+  private async replyOfEarlierTry(key: string, started: number): Promise<string | null> {
+    const deadline = started + this.o.replyBudgetMs - MARGIN_MS;
+    for (;;) {
+      const row = await readPush(this.o.db, key);
+      if (row?.status === 'done') return row.reply;
+      if (this.now() >= deadline) return null;
+      await sleep(POLL_MS);
+    }
+  }
+
+  private track(p: Promise<unknown>): void {
+    const tracked = p
+      .catch((err: unknown) => this.o.logger.error({ err }, 'late answer failed'))
+      .finally(() => this.background.delete(tracked));
+    this.background.add(tracked);
+  }
+
+  private now(): number {
+    return (this.o.now ?? Date.now)();
+  }
+}
+
+/** A short human-readable line for the history (the full fields are in the payload). */
+function summarise(msg: KnownInbound): string {
+  switch (msg.kind) {
+    case 'text':
+      return msg.content;
+    case 'voice':
+      return msg.recognition ?? '[语音]';
+    case 'image':
+      return '[图片]';
+    case 'video':
+    case 'shortvideo':
+      return '[视频]';
+    case 'location':
+      return `[位置] ${msg.label}`;
+    case 'link':
+      return `[链接] ${msg.title} ${msg.url}`;
+    case 'subscribe':
+      return msg.scene ? `[关注] 场景 ${msg.scene}` : '[关注]';
+    case 'unsubscribe':
+      return '[取消关注]';
+    case 'scan':
+      return `[扫码] ${msg.scene}`;
+    case 'click':
+      return `[菜单点击] ${msg.key}`;
+    case 'view':
+      return `[菜单跳转] ${msg.url}`;
+    case 'location_report':
+      return `[上报位置] ${msg.latitude},${msg.longitude}`;
+  }
+}
+
+async function within<T>(p: Promise<T>, ms: number): Promise<{ done: true; value: T } | { done: false }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<{ done: false }>((resolve) => {
+    timer = setTimeout(() => resolve({ done: false }), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([p.then((value) => ({ done: true as const, value })), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/**
+ * The environment, validated once. Only server/main.ts (and CLIs) call loadConfig();
+ * everything else receives a Config. Names are fixed by issue #2: operators rely on them.
+ */
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const urlString = (name: string) =>
+  z
+    .string()
+    .trim()
+    .refine((v) => /^https?:\/\/[^\s]+$/.test(v), `${name} must be an http(s) URL`)
+    .transform((v) => v.replace(/\/+$/, ''));
+
+const schema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().trim().default('0.0.0.0'),
+    DATA_DIR: z.string().trim().min(1).default('./data'),
+    DATABASE_URL: optionalString.refine(
+      (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
+      'DATABASE_URL must start with postgres:// or postgresql://',
+    ),
+    REDIS_URL: optionalString.refine(
+      (v) => v === undefined || /^rediss?:\/\//.test(v),
+      'REDIS_URL must start with redis:// or rediss://',
+    ),
+    WECHAT_APPID: optionalString,
+    WECHAT_APPSECRET: optionalString,
+    WECHAT_TOKEN: optionalString.refine(
+      (v) => v === undefined || /^[A-Za-z0-9]{3,32}$/.test(v),
+      'WECHAT_TOKEN must be 3-32 letters or digits (the WeChat console rule)',
+    ),
+    WECHAT_AES_KEY: optionalString.refine(
+      (v) => v === undefined || /^[A-Za-z0-9+/]{43}$/.test(v),
+      'WECHAT_AES_KEY must be exactly 43 characters of [A-Za-z0-9+/] (the EncodingAESKey)',
+    ),
+    WECHAT_API_BASE: optionalString.pipe(urlString('WECHAT_API_BASE').optional()),
+    WECHAT_OAUTH_BASE: optionalString.pipe(urlString('WECHAT_OAUTH_BASE').optional()),
+    WECHAT_MAX_SKEW_S: z.coerce.number().int().min(0).default(300),
+    PUBLIC_BASE_URL: optionalString.pipe(urlString('PUBLIC_BASE_URL').optional()),
+    REPLY_BUDGET_MS: z.coerce.number().int().min(100).max(4500).default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    const creds = ['WECHAT_APPID', 'WECHAT_APPSECRET', 'WECHAT_TOKEN'] as const;
+    const set = creds.filter((k) => env[k] !== undefined);
+    if (set.length > 0 && set.length < creds.length) {
+      for (const k of creds.filter((k) => env[k] === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          message: `${k} is required when ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set`,
+        });
+      }
+    }
+    if (env.WECHAT_AES_KEY && set.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['WECHAT_AES_KEY'], message: 'WECHAT_AES_KEY needs WECHAT_APPID, WECHAT_APPSECRET and WECHAT_TOKEN' });
+    }
+  });
+
+export interface WeChatCredentials {
+  appId: string;
+  appSecret: string;
+  token: string;
+  aesKey?: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  /** Real credentials; undefined means "run the built-in simulator". */
+  wechat?: WeChatCredentials;
+  apiBase: string;
+  oauthBase: string;
+  maxSkewS: number;
+  publicBaseUrl?: string;
+  replyBudgetMs: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`),
+    );
+  }
+  const e = parsed.data;
+  const wechat =
+    e.WECHAT_APPID && e.WECHAT_APPSECRET && e.WECHAT_TOKEN
+      ? { appId: e.WECHAT_APPID, appSecret: e.WECHAT_APPSECRET, token: e.WECHAT_TOKEN, aesKey: e.WECHAT_AES_KEY }
+      : undefined;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    wechat,
+    apiBase: e.WECHAT_API_BASE ?? 'https://api.weixin.qq.com',
+    oauthBase: e.WECHAT_OAUTH_BASE ?? 'https://open.weixin.qq.com',
+    maxSkewS: e.WECHAT_MAX_SKEW_S,
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    replyBudgetMs: e.REPLY_BUDGET_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}

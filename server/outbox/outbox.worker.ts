@@ -1,0 +1,108 @@
+import type { Db } from '../db/client.js';
+import type { Bus } from '../platform/bus.js';
+import type { Logger } from '../platform/logger.js';
+import { hashOpenid } from '../platform/logger.js';
+import type { WeChatApi } from '../wechat/api-client.js';
+import { ERR, WeChatApiError, WeChatTransportError } from '../wechat/api-errors.js';
+import { MAX_ATTEMPTS, backoffMs } from './backoff.js';
+import { claimDue, markFailed, markHeld, markRetry, markSent, releaseHeld, type OutboxRow } from './outbox.repo.js';
+
+export interface OutboxWorkerOptions {
+  db: Db;
+  api: WeChatApi;
+  bus: Bus;
+  logger: Logger;
+  pollMs?: number;
+  now?: () => number;
+}
+
+/**
+ * Sends the outbox through the customer-service API. Woken by 'outbox.enqueued' and by a
+ * slow poll (for retries and for rows other instances left). Nothing is removed: a row ends
+ * sent, held (outside the 48 h window or over quota, until the customer writes) or failed.
+ */
+export class OutboxWorker {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopped = true;
+  private readonly unsubscribe: Array<() => void> = [];
+
+  constructor(private readonly o: OutboxWorkerOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.unsubscribe.push(
+      this.o.bus.on('outbox.enqueued', () => this.kick()),
+      // A customer's message reopens the window: deliver what was held for them.
+      this.o.bus.on('customer.wrote', async ({ openid }) => {
+        if ((await releaseHeld(this.o.db, openid, new Date(this.now()))) > 0) this.kick();
+      }),
+    );
+    this.kick();
+  }
+
+  /** Runs a pass now (or right after the current one). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.running = this.drain()
+      .catch((err) => this.o.logger.error({ err }, 'outbox pass failed'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        } else if (!this.stopped) {
+          this.timer = setTimeout(() => this.kick(), this.o.pollMs ?? 1000);
+          this.timer.unref();
+        }
+      });
+  }
+
+  /** Sends everything due, batch after batch. Resolves when nothing is due. */
+  async drain(): Promise<void> {
+    for (;;) {
+      const batch = await claimDue(this.o.db, new Date(this.now()));
+      if (batch.length === 0) return;
+      for (const row of batch) await this.sendOne(row);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    for (const off of this.unsubscribe.splice(0)) off();
+    await this.running;
+  }
+
+  private async sendOne(row: OutboxRow): Promise<void> {
+    const { db, api, logger } = this.o;
+    const payload = row.payload as { type: string; content: string };
+    try {
+      await api.sendText(row.openid, payload.content);
+      await markSent(db, row.id, new Date(this.now()));
+    } catch (err) {
+      const log = { outboxId: row.id, user: hashOpenid(row.openid), attempt: row.attempts };
+      if (err instanceof WeChatApiError && (err.errcode === ERR.outOfWindow || err.errcode === ERR.overQuota)) {
+        logger.info({ ...log, errcode: err.errcode }, 'outbox message held until the customer writes');
+        await markHeld(db, row.id, err.errcode, err.errmsg);
+      } else if (err instanceof WeChatTransportError && row.attempts < MAX_ATTEMPTS) {
+        logger.warn({ ...log, err: err.message }, 'outbox send failed; will retry');
+        await markRetry(db, row.id, new Date(this.now() + backoffMs(row.attempts)), null, err.message);
+      } else {
+        const code = err instanceof WeChatApiError ? err.errcode : null;
+        logger.error({ ...log, errcode: code, err: (err as Error).message }, 'outbox send failed for good');
+        await markFailed(db, row.id, code, (err as Error).message);
+      }
+    }
+  }
+
+  private now(): number {
+    return (this.o.now ?? Date.now)();
+  }
+}

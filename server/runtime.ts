@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { createApp } from './app.js';
+import { BaselineBot } from './bot/baseline-bot.js';
+import { PushHandler } from './chat/push-handler.js';
+import { ConversationRouter } from './chat/router.js';
+import type { Config, WeChatCredentials } from './config.js';
+import { openDatabase, type Database } from './db/client.js';
+import { BasicHumanService } from './desk/basic-human-service.js';
+import { OutboxWorker } from './outbox/outbox.worker.js';
+import { createLocalBus, createRedisBus, type Bus } from './platform/bus.js';
+import type { Logger } from './platform/logger.js';
+import { createWeChatApi, type WeChatApi } from './wechat/api-client.js';
+import { dbTokenStore, redisTokenStore } from './wechat/token-manager.js';
+import { createSimulator, type Simulator, type SimulatorOptions } from '../simulator/index.js';
+import type { Bot } from './chat/ports.js';
+
+export interface Running {
+  url: string;
+  port: number;
+  database: Database;
+  bus: Bus;
+  api: WeChatApi;
+  outbox: OutboxWorker;
+  /** The credentials in use: the configured ones, or the simulator's. */
+  wechat: WeChatCredentials;
+  simulator?: Simulator;
+  /** Stop accepting, finish in-flight pushes and late answers, close storage. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds every dependency from the configuration and listens. The simulator starts
+ * when no real WeChat credentials are configured; the API client then talks to it.
+ */
+/** Replaceable parts, for tests and for the issues that plug in here (#3 bot, #4 human service). */
+export interface ServerOverrides {
+  bot?: Bot;
+  simulator?: Partial<SimulatorOptions>;
+}
+
+export async function startServer(config: Config, logger: Logger, overrides: ServerOverrides = {}): Promise<Running> {
+  const database = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
+  const cleanups: Array<() => Promise<unknown>> = [() => database.close()];
+  try {
+    const onBusError = (err: unknown, event: string) => logger.error({ err, event }, 'event handler failed');
+    let redis: Redis | undefined;
+    let bus: Bus;
+    if (config.redisUrl) {
+      const r = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, lazyConnect: true });
+      redis = r;
+      r.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
+      await r.connect();
+      cleanups.unshift(() => r.quit().catch(() => r.disconnect()));
+      bus = await createRedisBus(r, onBusError);
+    } else {
+      bus = createLocalBus(onBusError);
+    }
+    cleanups.unshift(() => bus.close());
+
+    // Listen first: with PORT=0 the simulator needs the real port to push to.
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    cleanups.unshift(() => closeServer(server));
+    const port = (server.address() as AddressInfo).port;
+    const local = `http://127.0.0.1:${port}`;
+
+    let simulator: Simulator | undefined;
+    let wechat: WeChatCredentials;
+    let apiBase = config.apiBase;
+    if (config.wechat) {
+      wechat = config.wechat;
+    } else {
+      wechat = simulatedCredentials();
+      simulator = createSimulator({ ...wechat, pushUrl: `${local}/wechat`, basePath: '/simulator', logger, ...overrides.simulator });
+      const sim = simulator;
+      cleanups.splice(1, 0, () => sim.close()); // after the HTTP server, before the bus
+      apiBase = `${local}/simulator`;
+      logger.info({ url: `${config.publicBaseUrl ?? `http://localhost:${port}`}/simulator/` }, 'no WeChat credentials: the WeChat simulator is running');
+    }
+
+    const tokenStore = redis ? redisTokenStore(redis, wechat.appId) : dbTokenStore(database, wechat.appId);
+    const api = createWeChatApi({ appId: wechat.appId, appSecret: wechat.appSecret, apiBase, tokenStore });
+    const human = new BasicHumanService(database.db, bus);
+    const router = new ConversationRouter(overrides.bot ?? new BaselineBot(), human);
+    const pushHandler = new PushHandler({ db: database.db, router, bus, logger, replyBudgetMs: config.replyBudgetMs });
+    const outbox = new OutboxWorker({ db: database.db, api, bus, logger });
+
+    const app = createApp({
+      logger,
+      database,
+      pushHandler,
+      wechat: { token: wechat.token, appId: wechat.appId, aesKey: wechat.aesKey, maxSkewS: config.maxSkewS },
+      readyChecks: redis ? [async () => void (await redis!.ping())] : [],
+      simulator: simulator?.app,
+    });
+    server.on('request', app.callback());
+    outbox.start();
+    // On close: stop accepting and finish in-flight requests (closeServer is first in the list),
+    // then late answers, then the outbox, and only then the bus, Redis and the database.
+    cleanups.splice(1, 0, () => pushHandler.drain(), () => outbox.stop());
+
+    let closing: Promise<void> | undefined;
+    return {
+      url: local,
+      port,
+      database,
+      bus,
+      api,
+      outbox,
+      wechat,
+      simulator,
+      close: () => (closing ??= runAll(cleanups)),
+    };
+  } catch (err) {
+    await runAll(cleanups);
+    throw err;
+  }
+}
+
+/** Credentials for the simulator: random for each start, never configured by hand. */
+function simulatedCredentials(): WeChatCredentials {
+  const alnum = (n: number) => randomBytes(n * 2).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, n);
+  return { appId: 'wxsimulator0000001', appSecret: alnum(32), token: alnum(32), aesKey: alnum(43) };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+async function runAll(steps: Array<() => Promise<unknown>>): Promise<void> {
+  for (const step of steps) {
+    try {
+      await step();
+    } catch {
+      /* keep closing the rest */
+    }
+  }
+}
