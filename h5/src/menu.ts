@@ -1,0 +1,65 @@
+/** The Official Account's three menu groups and their pages (DESIGN.md §1, "The custom menu"). */
+export interface MenuItem {
+  /** Stable id, also used by the WeChat menu's links (/h5/#<group>/<id>). */
+  id: string;
+  title: string;
+  /** One line under the title: who may use it, or what it does. */
+  label?: string;
+  /** The page, once it exists; without it the item says it is being built. */
+  href?: string;
+}
+
+export interface MenuGroup {
+  id: string;
+  title: string;
+  icon: string;
+  items: MenuItem[];
+}
+
+export const MENU: MenuGroup[] = [
+  {
+    id: 'service',
+    title: '我的服务',
+    icon: 'service-o',
+    items: [
+      { id: 'chat', title: '微客服', label: '智能机器人与人工客服' },
+      { id: 'ask', title: '我要提问', label: '提交问题单' },
+      { id: 'tickets', title: '提问反馈', label: '我的问题单与技术人员回复' },
+      { id: 'booking', title: '服务预约', label: '仅限VIP单位管理员' },
+      { id: 'booking-track', title: '预约跟踪', label: '已提交 → 处理中 → 已完成' },
+      { id: 'internal-ask', title: '内部咨询', label: '仅限内部员工' },
+      { id: 'internal-tickets', title: '咨询反馈', label: '仅限内部员工' },
+    ],
+  },
+  {
+    id: 'knowledge',
+    title: '知识中心',
+    icon: 'bookmark-o',
+    items: [
+      { id: 'kb', title: '微知识', label: '常见问题与知识检索' },
+      { id: 'docs', title: '微分享', label: '重要文档（VIP可下载）' },
+      { id: 'products', title: '服务产品', label: '产品架构' },
+    ],
+  },
+  {
+    id: 'home',
+    title: '服务家园',
+    icon: 'home-o',
+    items: [
+      { id: 'events', title: '活动专区' },
+      { id: 'outlets', title: '服务网点', label: '全国服务网点' },
+      { id: 'contact', title: '联系我们' },
+      { id: 'feedback', title: '吐槽建议', label: '意见与投诉，专人答复' },
+      { id: 'survey', title: '调查问卷', label: '为各项服务评分' },
+      { id: 'service-code', title: '服务编码', label: '按单位全称查询' },
+      { id: 'profile', title: '个人中心', label: '资料、积分、密码与申请' },
+    ],
+  },
+];
+
+/** The group a location hash names (#knowledge or #knowledge/kb), else the first group. */
+export function groupIndexFromHash(hash: string): number {
+  const id = hash.replace(/^#\/?/, '').split('/')[0];
+  const index = MENU.findIndex((group) => group.id === id);
+  return index < 0 ? 0 : index;
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import type { InboundMessage } from '../wechat/inbound.js';
+import type { Conversation, Customer } from './conversations.repo.js';
+import type { Bot, HumanService, Turn } from './ports.js';
+import { ConversationRouter } from './router.js';
+import { texts } from './texts.js';
+
+function setup(status: Conversation['status'] = 'bot', botAnswer = { text: '知识库答案', handoff: false }) {
+  const calls: string[] = [];
+  const bot: Bot = {
+    async answer(q) {
+      calls.push(`bot:${q}`);
+      return botAnswer;
+    },
+  };
+  const human: HumanService = {
+    async requestHuman(_t, reason) {
+      calls.push(`human:request:${reason}`);
+      return { type: 'text', content: 'queued' };
+    },
+    async onCustomerMessage(_t, text) {
+      calls.push(`human:message:${text}`);
+      return null;
+    },
+    async endByCustomer() {
+      calls.push('human:end');
+      return { type: 'text', content: 'ended' };
+    },
+    async onUnsubscribe() {
+      calls.push('human:unsubscribe');
+    },
+  };
+  const turn: Turn = {
+    customer: { id: 1, openid: 'o1' } as Customer,
+    conversation: { id: 7, status } as Conversation,
+    messageId: 1,
+  };
+  return { router: new ConversationRouter(bot, human), calls, turn };
+}
+
+const base = { toUserName: 'gh_1', fromUserName: 'o1', createTime: 1, raw: {} };
+const text = (content: string) => ({ ...base, kind: 'text', msgType: 'text', msgId: '1', content }) as InboundMessage;
+const event = (kind: string, extra: object = {}) => ({ ...base, kind, msgType: 'event', ...extra }) as InboundMessage;
+
+describe('ConversationRouter', () => {
+  it('sends a question to the bot and returns its answer', async () => {
+    const { router, calls, turn } = setup();
+    expect(await router.route(text(' 忘记密码怎么办 '), turn)).toEqual({ type: 'text', content: '知识库答案' });
+    expect(calls).toEqual(['bot:忘记密码怎么办']);
+  });
+
+  it.each(['#人工', '＃人工', ' #人工 '])('puts the chat in the queue on %j without asking the bot', async (cmd) => {
+    const { router, calls, turn } = setup();
+    await router.route(text(cmd), turn);
+    expect(calls).toEqual(['human:request:command']);
+  });
+
+  it('hands off when the bot recognises a request for a human', async () => {
+    const { router, calls, turn } = setup('bot', { text: '', handoff: true });
+    await router.route(text('我要找真人'), turn);
+    expect(calls).toEqual(['bot:我要找真人', 'human:request:intent']);
+  });
+
+  it.each(['queued', 'assigned'] as const)('never asks the bot while the chat is %s', async (status) => {
+    const { router, calls, turn } = setup(status);
+    expect(await router.route(text('在吗'), turn)).toBeNull();
+    expect(calls).toEqual(['human:message:在吗']);
+  });
+
+  it('ends a human chat on #结束', async () => {
+    const { router, calls, turn } = setup('assigned');
+    expect(await router.route(text('#结束'), turn)).toEqual({ type: 'text', content: 'ended' });
+    expect(calls).toEqual(['human:end']);
+  });
+
+  it('answers #结束 outside a human chat without ending anything', async () => {
+    const { router, calls, turn } = setup('bot');
+    expect(await router.route(text('#结束'), turn)).toEqual({ type: 'text', content: texts.nothingToEnd });
+    expect(calls).toEqual([]);
+  });
+
+  it('welcomes a new follower and mentions #人工', async () => {
+    const { router, turn } = setup();
+    const reply = await router.route(event('subscribe', { event: 'subscribe' }), turn);
+    expect(reply?.content).toContain('#人工');
+  });
+
+  it('closes the chat on unsubscribe and says nothing', async () => {
+    const { router, calls, turn } = setup('queued');
+    expect(await router.route(event('unsubscribe', { event: 'unsubscribe' }), turn)).toBeNull();
+    expect(calls).toEqual(['human:unsubscribe']);
+  });
+
+  it('treats recognised voice as text', async () => {
+    const { router, calls, turn } = setup();
+    await router.route({ ...base, kind: 'voice', msgType: 'voice', msgId: '2', mediaId: 'm', format: 'amr', recognition: '发票怎么打' } as InboundMessage, turn);
+    expect(calls).toEqual(['bot:发票怎么打']);
+  });
+
+  it('asks for text when an image arrives outside a human chat', async () => {
+    const { router, turn } = setup();
+    const reply = await router.route({ ...base, kind: 'image', msgType: 'image', msgId: '3', picUrl: 'u', mediaId: 'm' } as InboundMessage, turn);
+    expect(reply?.content).toBe(texts.nonTextUnsupported);
+  });
+
+  it('stores VIEW and LOCATION reports without answering', async () => {
+    const { router, turn } = setup();
+    expect(await router.route(event('view', { event: 'VIEW', url: 'http://x' }), turn)).toBeNull();
+    expect(await router.route(event('location_report', { event: 'LOCATION', latitude: 1, longitude: 2, precision: 3 }), turn)).toBeNull();
+  });
+});

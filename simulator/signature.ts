@@ -1,0 +1,16 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/**
+ * The platform's own signing, written independently of server/wechat so that the
+ * simulator checks the server rather than agreeing with it by construction.
+ * signature = sha1(sorted([token, timestamp, nonce]).join('')); with AES the
+ * Encrypt field joins the sort (msg_signature). DESIGN.md §3 "Signatures".
+ */
+export function sha1Signature(...parts: string[]): string {
+  return createHash('sha1').update([...parts].sort().join('')).digest('hex');
+}
+
+export function newNonce(): string {
+  // WeChat's nonces are decimal digits; any string works for the signature.
+  return String(randomBytes(4).readUInt32BE(0));
+}

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countMessagesByKey, listMessagesByOpenid } from '../../server/chat/conversations.repo.js';
+import type { Running } from '../../server/runtime.js';
+import { createPushDriver } from '../../simulator/index.js';
+import { freshStorageTarget } from '../helpers/mode.js';
+import { freePort } from '../helpers/ports.js';
+import { startTestServer } from '../helpers/server.js';
+import { credentialsEnv, startStandaloneSimulator, type StandaloneSimulator } from '../helpers/simulator.js';
+
+/**
+ * Server mode: two instances on one PostgreSQL and one Redis, no sticky routing,
+ * behave as one. (PGlite is one process by design; see test/embedded/.)
+ */
+describe('two instances in server mode', () => {
+  let sim: StandaloneSimulator;
+  let a: Running;
+  let b: Running;
+
+  beforeAll(async () => {
+    const storage = await freshStorageTarget();
+    const portA = await freePort();
+    sim = await startStandaloneSimulator(`http://127.0.0.1:${portA}/wechat`);
+    const env = credentialsEnv(sim);
+    a = await startTestServer(storage, { env: { ...env, PORT: String(portA) } });
+    b = await startTestServer(storage, { env });
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await sim?.stop();
+  });
+
+  const driverFor = (server: Running) =>
+    createPushDriver({ pushUrl: `${server.url}/wechat`, token: sim.credentials.token, appId: sim.credentials.appId, aesKey: sim.credentials.aesKey });
+
+  it('stores one message and answers identically when retries of one push hit both instances', async () => {
+    const openid = sim.platform.addUser().openid;
+    const [da, db] = [driverFor(a), driverFor(b)];
+    const push = da.build.text(openid, '两个实例');
+    const tries = await Promise.all([da, db, da, db].map((d) => d.sendRaw(d.encode(push))));
+    expect(tries.map((t) => t.status)).toEqual([200, 200, 200, 200]);
+    expect(new Set(tries.map((t) => t.body)).size).toBe(1);
+    expect(tries[0]!.body).toContain('#人工');
+    expect(await countMessagesByKey(a.database.db, `msg:${push.MsgId}`)).toBe(1);
+    expect(await listMessagesByOpenid(b.database.db, openid)).toHaveLength(2);
+    da.close();
+    db.close();
+  });
+
+  it('refreshes the access token exactly once across instances under 50 concurrent sends', async () => {
+    const openid = sim.platform.addUser().openid;
+    await sim.driver.send(sim.driver.build.text(openid, '你好'));
+    await a.api.typing(openid, true); // both instances now share one cached token
+    sim.platform.expireAllTokens();
+    const before = sim.platform.stats.tokenRequests;
+    const sends = Array.from({ length: 50 }, (_, i) => (i % 2 ? a : b).api.typing(openid, i % 4 < 2));
+    const results = await Promise.allSettled(sends);
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(sim.platform.stats.tokenRequests - before).toBe(1);
+  });
+
+  it('carries events from one instance to the other through Redis', async () => {
+    const heard = new Promise<number>((resolve) => b.bus.on('conversation.queued', (e) => resolve(e.conversationId)));
+    await a.bus.emit('conversation.queued', { conversationId: 4242, customerId: 1 });
+    expect(await heard).toBe(4242);
+  });
+});
