@@ -13,6 +13,7 @@ import { OutboxWorker } from './outbox/outbox.worker.js';
 import { createLocalBus, createRedisBus, type Bus } from './platform/bus.js';
 import type { Logger } from './platform/logger.js';
 import { createWeChatApi, type WeChatApi } from './wechat/api-client.js';
+import { readMenuFile, resolveMenu } from './wechat/menu.js';
 import { dbTokenStore, redisTokenStore } from './wechat/token-manager.js';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../simulator/index.js';
 import type { Bot } from './chat/ports.js';
@@ -101,6 +102,13 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     });
     server.on('request', app.callback());
     outbox.start();
+    if (simulator) {
+      // Give the simulated account the custom menu, as `npm run menu:push` does for a real one.
+      const publicBaseUrl = config.publicBaseUrl ?? `http://localhost:${port}`;
+      readMenuFile()
+        .then((menu) => api.createMenu(resolveMenu(menu, { publicBaseUrl, oauthBase: `${publicBaseUrl}/simulator`, appId: wechat.appId })))
+        .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not create the simulator menu'));
+    }
     // On close: stop accepting and finish in-flight requests (closeServer is first in the list),
     // then late answers, then the outbox, and only then the bus, Redis and the database.
     cleanups.splice(1, 0, () => pushHandler.drain(), () => outbox.stop());
