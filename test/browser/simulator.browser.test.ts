@@ -63,7 +63,7 @@ describe('the simulator phone page', () => {
     await page.locator('#submenu button, #submenu a', { hasText: '微知识' }).click();
     const frame = page.frameLocator('#webview-frame');
     await frame.locator('text=知识中心').first().waitFor({ timeout: 10_000 });
-    const src = await page.locator('#webview-frame').evaluate((f: HTMLIFrameElement) => f.contentWindow!.location.href);
+    const src = await page.locator('#webview-frame').evaluate((f) => (f as unknown as { contentWindow: { location: { href: string } } }).contentWindow.location.href);
     expect(src).toContain('/h5/');
     expect(src).toContain('code=');
   });
