@@ -9,23 +9,6 @@ export type Conversation = typeof conversations.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;
 
-/** Creates the customer on first contact; records the interaction time (the 48 h window). */
-export async function touchCustomer(
-  db: DbOrTx,
-  openid: string,
-  at: Date,
-  subscribed?: boolean,
-): Promise<Customer> {
-  const set: Partial<typeof customers.$inferInsert> = { lastInteractionAt: at };
-  if (subscribed !== undefined) set.subscribed = subscribed;
-  const [row] = await db
-    .insert(customers)
-    .values({ openid, lastInteractionAt: at, subscribed: subscribed ?? true })
-    .onConflictDoUpdate({ target: customers.openid, set })
-    .returning();
-  return row!;
-}
-
 /** The customer's open conversation on a channel, created when there is none. */
 export async function openConversationFor(db: DbOrTx, customerId: number, channel = 'wechat'): Promise<Conversation> {
   const found = await findOpenConversation(db, customerId, channel);

@@ -4,8 +4,9 @@ import { hashOpenid, type Logger } from '../platform/logger.js';
 import { dedupeKey, type InboundMessage } from '../wechat/inbound.js';
 import { textReply } from '../wechat/reply.js';
 import { enqueue } from '../outbox/outbox.repo.js';
-import { insertMessage, openConversationFor, touchCustomer, type Tx } from './conversations.repo.js';
-import { claimPush, finishPush, readPush } from './push-log.repo.js';
+import { insertMessage, openConversationFor, type Tx } from './conversations.repo.js';
+import { finishPush, readPush } from './push-log.repo.js';
+import { recordInbound, recordPassiveReply } from './push-turn.repo.js';
 import type { Outgoing, Turn } from './ports.js';
 import type { ConversationRouter } from './router.js';
 import { texts } from './texts.js';
@@ -61,10 +62,9 @@ export class PushHandler {
 
   private async process(key: string, msg: KnownInbound): Promise<string | null> {
     const started = this.now();
-    const turn = await this.o.db.transaction((tx) => this.recordInbound(tx, key, msg));
+    const turn = await this.recordInbound(key, msg);
     if (!turn) return this.replyOfEarlierTry(key, started);
     void this.o.bus.emit('message.created', { conversationId: turn.conversation.id, messageId: turn.messageId, direction: 'in', sender: 'customer' });
-    if (msg.kind !== 'unsubscribe') void this.o.bus.emit('customer.wrote', { openid: msg.fromUserName, customerId: turn.customer.id });
 
     const routing = this.o.router.route(msg, turn).catch((err: unknown) => {
       this.o.logger.error({ err, user: hashOpenid(msg.fromUserName) }, 'routing failed');
@@ -75,10 +75,9 @@ export class PushHandler {
     if (outcome.done) {
       const out = outcome.value;
       const xml = out ? textReply({ toUser: msg.fromUserName, fromUser: msg.toUserName, content: out.content, createTime: Math.floor(this.now() / 1000) }) : null;
-      await this.o.db.transaction(async (tx) => {
-        if (out && xml) await this.recordReply(tx, turn, out, 'passive');
-        await finishPush(tx, key, xml);
-      });
+      const content = out && xml ? out.content : null;
+      const replyId = await recordPassiveReply(this.o.db, { key, conversationId: turn.conversation.id, content, xml });
+      if (replyId !== null) void this.o.bus.emit('message.created', { conversationId: turn.conversation.id, messageId: replyId, direction: 'out', sender: 'bot' });
       return xml;
     }
     // Too late for a passive reply: say nothing now, and send the answer when it comes.
@@ -88,23 +87,31 @@ export class PushHandler {
     return null;
   }
 
-  /** Claims the push and stores it; null when an earlier try already claimed it. */
-  private async recordInbound(tx: Tx, key: string, msg: KnownInbound): Promise<Turn | null> {
-    if (!(await claimPush(tx, key))) return null;
-    const at = new Date(msg.createTime * 1000);
-    const subscribed = msg.kind === 'subscribe' ? true : msg.kind === 'unsubscribe' ? false : undefined;
-    const customer = await touchCustomer(tx, msg.fromUserName, at, subscribed);
-    const conversation = await openConversationFor(tx, customer.id);
-    const message = await insertMessage(tx, {
-      conversationId: conversation.id,
-      direction: 'in',
-      sender: 'customer',
+  /**
+   * Claims the push and stores it (one statement on the hot path); null when an earlier try
+   * already claimed it. A customer's held outbox messages become due again here.
+   */
+  private async recordInbound(key: string, msg: KnownInbound): Promise<Turn | null> {
+    const record = await recordInbound(this.o.db, {
+      key,
+      openid: msg.fromUserName,
+      at: new Date(msg.createTime * 1000),
       kind: msg.kind,
       content: summarise(msg),
       payload: msg.raw,
-      wechatKey: key,
+      subscribed: msg.kind === 'subscribe' ? true : msg.kind === 'unsubscribe' ? false : null,
+      interaction: msg.kind !== 'unsubscribe',
     });
-    return { customer, conversation, messageId: message.id };
+    if (!record.claimed) return null;
+    if (record.releasedHeld > 0) void this.o.bus.emit('outbox.released', { openid: msg.fromUserName, count: record.releasedHeld });
+    if (record.turn) return record.turn;
+    // Another instance opened this customer's conversation at the same moment: join it.
+    const { customer } = record;
+    return this.o.db.transaction(async (tx) => {
+      const conversation = await openConversationFor(tx, customer.id);
+      const message = await insertMessage(tx, { conversationId: conversation.id, direction: 'in', sender: 'customer', kind: msg.kind, content: summarise(msg), payload: msg.raw, wechatKey: key });
+      return { customer, conversation, messageId: message.id };
+    });
   }
 
   private async recordReply(tx: Tx, turn: Turn, out: Outgoing, delivery: 'passive' | 'custom'): Promise<number> {

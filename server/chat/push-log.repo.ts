@@ -2,15 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { DbOrTx } from './conversations.repo.js';
 import { processedPushes } from '../db/schema.js';
 
-/**
- * The dedupe log of pushes. claim() is the single point that decides who processes a push:
- * the primary key makes it atomic across retries, processes and instances.
- */
-export async function claimPush(db: DbOrTx, key: string): Promise<boolean> {
-  const rows = await db.insert(processedPushes).values({ key }).onConflictDoNothing().returning({ key: processedPushes.key });
-  return rows.length === 1;
-}
-
+/** The dedupe log of pushes; the claim itself is part of the inbound statement (push-turn.repo.ts). */
 export async function finishPush(db: DbOrTx, key: string, reply: string | null): Promise<void> {
   await db.update(processedPushes).set({ status: 'done', reply, finishedAt: new Date() }).where(eq(processedPushes.key, key));
 }

@@ -41,7 +41,7 @@ export async function markSent(db: DbOrTx, id: number, at: Date): Promise<void> 
   await db.update(outbox).set({ status: 'sent', sentAt: at, lastErrorCode: null, lastError: null }).where(eq(outbox.id, id));
 }
 
-/** 45015/45047: kept, and sent again when the customer writes (releaseHeld). */
+/** 45015/45047: kept, and due again when the customer writes (see chat/push-turn.repo.ts). */
 export async function markHeld(db: DbOrTx, id: number, code: number, message: string): Promise<void> {
   await db.update(outbox).set({ status: 'held', lastErrorCode: code, lastError: message }).where(eq(outbox.id, id));
 }
@@ -52,16 +52,6 @@ export async function markRetry(db: DbOrTx, id: number, at: Date, code: number |
 
 export async function markFailed(db: DbOrTx, id: number, code: number | null, message: string): Promise<void> {
   await db.update(outbox).set({ status: 'failed', lastErrorCode: code, lastError: message }).where(eq(outbox.id, id));
-}
-
-/** The customer wrote again: their held messages are due now. Returns how many. */
-export async function releaseHeld(db: DbOrTx, openid: string, now: Date): Promise<number> {
-  const rows = await db
-    .update(outbox)
-    .set({ status: 'pending', nextAttemptAt: now })
-    .where(and(eq(outbox.openid, openid), eq(outbox.status, 'held')))
-    .returning({ id: outbox.id });
-  return rows.length;
 }
 
 export async function listByOpenid(db: DbOrTx, openid: string): Promise<OutboxRow[]> {

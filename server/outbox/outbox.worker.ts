@@ -5,7 +5,7 @@ import { hashOpenid } from '../platform/logger.js';
 import type { WeChatApi } from '../wechat/api-client.js';
 import { ERR, WeChatApiError, WeChatTransportError } from '../wechat/api-errors.js';
 import { MAX_ATTEMPTS, backoffMs } from './backoff.js';
-import { claimDue, markFailed, markHeld, markRetry, markSent, releaseHeld, type OutboxRow } from './outbox.repo.js';
+import { claimDue, markFailed, markHeld, markRetry, markSent, type OutboxRow } from './outbox.repo.js';
 
 export interface OutboxWorkerOptions {
   db: Db;
@@ -34,10 +34,8 @@ export class OutboxWorker {
     this.stopped = false;
     this.unsubscribe.push(
       this.o.bus.on('outbox.enqueued', () => this.kick()),
-      // A customer's message reopens the window: deliver what was held for them.
-      this.o.bus.on('customer.wrote', async ({ openid }) => {
-        if ((await releaseHeld(this.o.db, openid, new Date(this.now()))) > 0) this.kick();
-      }),
+      // The push path released a customer's held messages (they wrote again): deliver them.
+      this.o.bus.on('outbox.released', () => this.kick()),
     );
     this.kick();
   }

@@ -7,8 +7,8 @@ export interface EventMap {
   'conversation.queued': { conversationId: number; customerId: number };
   'conversation.closed': { conversationId: number; customerId: number; reason: string };
   'outbox.enqueued': { outboxId: number };
-  /** The customer sent something: their 48 h window is open again. */
-  'customer.wrote': { openid: string; customerId: number };
+  /** The customer wrote again: their held outbox messages are due. */
+  'outbox.released': { openid: string; count: number };
   /** The knowledge base changed: every instance reloads its index. */
   'knowledge.changed': { reason: string };
 }
