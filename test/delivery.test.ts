@@ -17,12 +17,12 @@ class SlowBot implements Bot {
   }
 }
 
-async function until<T>(probe: () => Promise<T | undefined | false>, ms = 5000): Promise<T> {
+async function until<T>(probe: () => Promise<T | undefined | false>, explain: () => Promise<unknown> = async () => '', ms = 10_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await probe();
     if (v) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
+    if (Date.now() > deadline) throw new Error(`condition not met in time: ${JSON.stringify(await explain())}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -61,7 +61,10 @@ describe(`delivery through the customer-service API (${testMode()})`, () => {
     expect(r.status).toBe(200);
     expect(r.body).toBe('');
     expect(Date.now() - started).toBeLessThan(800);
-    const sent = await until(async () => customTexts(openid).find((t) => t.includes('慢问题')));
+    const sent = await until(
+      async () => customTexts(openid).find((t) => t.includes('慢问题')),
+      async () => ({ outbox: await listByOpenid(server.database.db, openid), timeline: sim().platform.timeline(openid) }),
+    );
     expect(sent).toBe('关于“慢问题”的答复');
     const history = await listMessagesByOpenid(server.database.db, openid);
     expect(history.map((m) => [m.direction, m.delivery])).toEqual([
@@ -80,7 +83,10 @@ describe(`delivery through the customer-service API (${testMode()})`, () => {
     expect(customTexts(openid)).not.toContain('给您回个话');
 
     await say(openid, '我回来了');
-    await until(async () => (await listByOpenid(server.database.db, openid)).find((o) => o.id === row.id && o.status === 'sent'));
+    await until(
+      async () => (await listByOpenid(server.database.db, openid)).find((o) => o.id === row.id && o.status === 'sent'),
+      async () => ({ outbox: await listByOpenid(server.database.db, openid), timeline: sim().platform.timeline(openid) }),
+    );
     expect(customTexts(openid)).toContain('给您回个话');
   });
 

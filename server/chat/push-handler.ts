@@ -6,7 +6,8 @@ import { textReply } from '../wechat/reply.js';
 import { enqueue } from '../outbox/outbox.repo.js';
 import { insertMessage, openConversationFor, type Tx } from './conversations.repo.js';
 import { finishPush, readPush } from './push-log.repo.js';
-import { recordInbound, recordPassiveReply } from './push-turn.repo.js';
+import { Batcher } from '../platform/batcher.js';
+import { recordInboundBatch, recordPassiveReplies, type InboundRecord, type PassiveReply, type RecordedInbound } from './push-turn.repo.js';
 import type { Outgoing, Turn } from './ports.js';
 import type { ConversationRouter } from './router.js';
 import { texts } from './texts.js';
@@ -36,8 +37,14 @@ const POLL_MS = 25;
 export class PushHandler {
   private readonly inflight = new Map<string, Promise<string | null>>();
   private readonly background = new Set<Promise<unknown>>();
+  /** Concurrent pushes share their database writes (group commit); one customer per batch. */
+  private readonly inbound: Batcher<InboundRecord, RecordedInbound>;
+  private readonly replies: Batcher<PassiveReply, number | null>;
 
-  constructor(private readonly o: PushHandlerOptions) {}
+  constructor(private readonly o: PushHandlerOptions) {
+    this.inbound = new Batcher({ write: (items) => recordInboundBatch(o.db, items), conflictKey: (r) => r.openid });
+    this.replies = new Batcher({ write: (items) => recordPassiveReplies(o.db, items), conflictKey: (r) => String(r.conversationId) });
+  }
 
   handle(msg: InboundMessage): Promise<string | null> {
     if (msg.kind === 'unknown') {
@@ -76,7 +83,7 @@ export class PushHandler {
       const out = outcome.value;
       const xml = out ? textReply({ toUser: msg.fromUserName, fromUser: msg.toUserName, content: out.content, createTime: Math.floor(this.now() / 1000) }) : null;
       const content = out && xml ? out.content : null;
-      const replyId = await recordPassiveReply(this.o.db, { key, conversationId: turn.conversation.id, content, xml });
+      const replyId = await this.replies.submit({ key, conversationId: turn.conversation.id, content, xml });
       if (replyId !== null) void this.o.bus.emit('message.created', { conversationId: turn.conversation.id, messageId: replyId, direction: 'out', sender: 'bot' });
       return xml;
     }
@@ -92,7 +99,7 @@ export class PushHandler {
    * already claimed it. A customer's held outbox messages become due again here.
    */
   private async recordInbound(key: string, msg: KnownInbound): Promise<Turn | null> {
-    const record = await recordInbound(this.o.db, {
+    const record = await this.inbound.submit({
       key,
       openid: msg.fromUserName,
       at: new Date(msg.createTime * 1000),

@@ -1,0 +1,73 @@
+/**
+ * Group commit for the hot path: while one batch is being written, new items queue up, and
+ * they go together in the next write. An idle batcher writes an item at once, so batching
+ * adds no latency at low load and turns N round trips into one under load.
+ *
+ * Items with the same `conflictKey` never share a batch (a multi-row upsert may not touch one
+ * row twice); a later one waits for the next batch, which keeps their order too.
+ */
+export interface BatcherOptions<I, O> {
+  /** Writes a batch; resolves with one result per item, in order. */
+  write(items: I[]): Promise<O[]>;
+  conflictKey(item: I): string;
+  maxBatch?: number;
+}
+
+interface Pending<I, O> {
+  item: I;
+  resolve(o: O): void;
+  reject(e: unknown): void;
+}
+
+export class Batcher<I, O> {
+  private queue: Array<Pending<I, O>> = [];
+  private writing = false;
+
+  constructor(private readonly o: BatcherOptions<I, O>) {}
+
+  submit(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (!this.writing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.take();
+        try {
+          const results = await this.o.write(batch.map((p) => p.item));
+          if (results.length !== batch.length) throw new Error(`batch write returned ${results.length} results for ${batch.length} items`);
+          batch.forEach((p, i) => p.resolve(results[i]!));
+        } catch (err) {
+          for (const p of batch) p.reject(err);
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  /** The next batch: oldest first, at most maxBatch, no two items with one conflict key. */
+  private take(): Array<Pending<I, O>> {
+    const max = this.o.maxBatch ?? 64;
+    const keys = new Set<string>();
+    const batch: Array<Pending<I, O>> = [];
+    const rest: Array<Pending<I, O>> = [];
+    for (const p of this.queue) {
+      const key = this.o.conflictKey(p.item);
+      if (batch.length < max && !keys.has(key)) {
+        keys.add(key);
+        batch.push(p);
+      } else {
+        // Once a key is deferred, every later item with it must wait too, to keep order.
+        keys.add(key);
+        rest.push(p);
+      }
+    }
+    this.queue = rest;
+    return batch;
+  }
+}
