@@ -58,3 +58,26 @@ describe('Batcher', () => {
     expect(await b.submit({ user: 'z', n: 9 })).toBe('done:9');
   });
 });
+
+describe('Batcher linger', () => {
+  it('writes at once when idle, and waits for company right after a write', async () => {
+    const batches: number[][] = [];
+    const b = new Batcher<Item, number>({
+      conflictKey: (i) => i.user,
+      lingerMs: 20,
+      async write(items) {
+        batches.push(items.map((i) => i.n));
+        return items.map((i) => i.n);
+      },
+    });
+    const t0 = performance.now();
+    await b.submit({ user: 'a', n: 1 });
+    expect(performance.now() - t0).toBeLessThan(15); // idle: no linger
+    // Right after a write, a new item lingers, and items arriving meanwhile join it.
+    const next = b.submit({ user: 'b', n: 2 });
+    await new Promise((r) => setTimeout(r, 5));
+    const late = b.submit({ user: 'c', n: 3 });
+    await Promise.all([next, late]);
+    expect(batches).toEqual([[1], [2, 3]]);
+  });
+});

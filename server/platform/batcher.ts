@@ -11,6 +11,13 @@ export interface BatcherOptions<I, O> {
   write(items: I[]): Promise<O[]>;
   conflictKey(item: I): string;
   maxBatch?: number;
+  /**
+   * Under load, how long a batch waits for company before it is written. PGlite runs each
+   * statement synchronously on this thread, so without a pause no other request gets parsed
+   * while one is written, and batches never form. When idle (the last write ended more than
+   * twice this long ago) an item is written at once.
+   */
+  lingerMs?: number;
 }
 
 interface Pending<I, O> {
@@ -22,6 +29,7 @@ interface Pending<I, O> {
 export class Batcher<I, O> {
   private queue: Array<Pending<I, O>> = [];
   private writing = false;
+  private lastWriteEnd = -Infinity;
 
   constructor(private readonly o: BatcherOptions<I, O>) {}
 
@@ -36,6 +44,8 @@ export class Batcher<I, O> {
     this.writing = true;
     try {
       while (this.queue.length > 0) {
+        const linger = this.o.lingerMs ?? 0;
+        if (linger > 0 && performance.now() - this.lastWriteEnd < 2 * linger) await new Promise((r) => setTimeout(r, linger));
         const batch = this.take();
         try {
           const results = await this.o.write(batch.map((p) => p.item));
@@ -43,6 +53,8 @@ export class Batcher<I, O> {
           batch.forEach((p, i) => p.resolve(results[i]!));
         } catch (err) {
           for (const p of batch) p.reject(err);
+        } finally {
+          this.lastWriteEnd = performance.now();
         }
       }
     } finally {
