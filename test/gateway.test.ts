@@ -171,6 +171,20 @@ describe(`the /wechat push endpoint (${testMode()})`, () => {
     expect(history).toHaveLength(2);
   });
 
+  it('stores and answers a burst from many customers, several pushes each, written together', async () => {
+    const users = Array.from({ length: 12 }, () => newUser());
+    const pushes = users.flatMap((openid) => [1, 2, 3].map((n) => build().text(openid, `第${n}问 ${openid.slice(-4)}`)));
+    const results = await Promise.all(pushes.map((p) => driver().sendRaw(driver().encode(p))));
+    expect(results.map((r) => r.status)).toEqual(pushes.map(() => 200));
+    expect(results.every((r) => r.body.includes('#人工'))).toBe(true);
+    for (const openid of users) {
+      const history = await listMessagesByOpenid(server.database.db, openid);
+      expect(history.filter((m) => m.direction === 'in').map((m) => m.content).sort()).toEqual([1, 2, 3].map((n) => `第${n}问 ${openid.slice(-4)}`).sort());
+      expect(history.filter((m) => m.direction === 'out')).toHaveLength(3);
+      expect(new Set(history.map((m) => m.conversationId)).size).toBe(1);
+    }
+  });
+
   it('gives a retry after a restart the same reply, from the database', async () => {
     const openid = newUser();
     const push = build().text(openid, '重启后重试');
