@@ -21,7 +21,7 @@ export async function openConversationFor(db: DbOrTx, customerId: number, channe
   return created ?? (await findOpenConversation(db, customerId, channel))!;
 }
 
-export async function findOpenConversation(db: DbOrTx, customerId: number, channel = 'wechat'): Promise<Conversation | undefined> {
+async function findOpenConversation(db: DbOrTx, customerId: number, channel = 'wechat'): Promise<Conversation | undefined> {
   const rows = await db
     .select()
     .from(conversations)
@@ -40,11 +40,6 @@ export async function setConversationStatus(db: DbOrTx, id: number, status: 'bot
     .update(conversations)
     .set({ status, updatedAt: new Date(), closedAt: status === 'closed' ? new Date() : null })
     .where(eq(conversations.id, id));
-}
-
-/** The history of one conversation, oldest first. */
-export async function listMessages(db: DbOrTx, conversationId: number): Promise<Message[]> {
-  return db.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(messages.id);
 }
 
 /** Every message of a customer across conversations, oldest first (tests, the desk's history). */

@@ -1,4 +1,4 @@
-import { and, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../chat/conversations.repo.js';
 import { outbox } from '../db/schema.js';
 
@@ -56,12 +56,4 @@ export async function markFailed(db: DbOrTx, id: number, code: number | null, me
 
 export async function listByOpenid(db: DbOrTx, openid: string): Promise<OutboxRow[]> {
   return db.select().from(outbox).where(eq(outbox.openid, openid)).orderBy(outbox.id);
-}
-
-export async function countUnfinished(db: DbOrTx): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(outbox)
-    .where(or(eq(outbox.status, 'pending'), eq(outbox.status, 'sending')));
-  return row?.n ?? 0;
 }
