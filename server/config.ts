@@ -19,7 +19,7 @@ const urlString = (name: string) =>
 
 const schema = z
   .object({
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PORT: z.coerce.number({ error: 'PORT must be a whole number from 0 to 65535' }).int('PORT must be a whole number from 0 to 65535').min(0, 'PORT must be a whole number from 0 to 65535').max(65535, 'PORT must be a whole number from 0 to 65535').default(3000),
     HOST: z.string().trim().default('0.0.0.0'),
     DATA_DIR: z.string().trim().min(1).default('./data'),
     DATABASE_URL: optionalString.refine(
@@ -42,9 +42,9 @@ const schema = z
     ),
     WECHAT_API_BASE: optionalString.pipe(urlString('WECHAT_API_BASE').optional()),
     WECHAT_OAUTH_BASE: optionalString.pipe(urlString('WECHAT_OAUTH_BASE').optional()),
-    WECHAT_MAX_SKEW_S: z.coerce.number().int().min(0).default(300),
+    WECHAT_MAX_SKEW_S: z.coerce.number({ error: 'WECHAT_MAX_SKEW_S must be a number of seconds (0 turns the check off)' }).int().min(0, 'WECHAT_MAX_SKEW_S must be 0 or more').default(300),
     PUBLIC_BASE_URL: optionalString.pipe(urlString('PUBLIC_BASE_URL').optional()),
-    REPLY_BUDGET_MS: z.coerce.number().int().min(100).max(4500).default(3000),
+    REPLY_BUDGET_MS: z.coerce.number({ error: 'REPLY_BUDGET_MS must be a number of milliseconds' }).int().min(100, 'REPLY_BUDGET_MS must be at least 100').max(4500, 'REPLY_BUDGET_MS must be at most 4500: WeChat gives up at 5 s').default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
