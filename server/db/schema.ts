@@ -111,3 +111,7 @@ export const kv = pgTable('kv', {
   expiresAt: timestamp('expires_at', { withTimezone: true }),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+// The other modules' tables, so that Drizzle's relational schema and migrations see them all.
+export * from '../bot/kb/schema.js';
+export * from '../staff/schema.js';
