@@ -1,0 +1,139 @@
+import type { Ranked } from './types.js';
+import type { IntentName } from './types.js';
+import { botTexts } from './texts.js';
+
+/**
+ * The bot's decision for one question, as a pure function of what the retriever, the NLU and
+ * the previous turn say. kb-bot.ts does the I/O around it.
+ */
+export interface EntryView {
+  question: string;
+  answer: string;
+  link?: string | null;
+}
+
+export interface PreviousTurn {
+  id: number;
+  band: string;
+  entryId: number | null;
+  suggestions: number[] | null;
+  feedback: string | null;
+  at: Date;
+}
+
+export interface NluView {
+  kind: 'intent' | 'chitchat' | 'none';
+  intent?: IntentName;
+  answer?: string;
+}
+
+export type Decision =
+  | { kind: 'answer'; entryId: number; text: string; confidence: number; via: 'retrieval' | 'suggestion' }
+  | { kind: 'suggest'; suggestions: number[]; text: string; confidence: number }
+  | { kind: 'none'; text: string; confidence: number }
+  | { kind: 'chitchat'; text: string }
+  | { kind: 'handoff' }
+  | { kind: 'feedback'; turnId: number; value: 'up' | 'down'; text: string }
+  | { kind: 'intent'; intent: 'thanks' | 'end'; text: string };
+
+export interface DecideInput {
+  question: string;
+  previous: PreviousTurn | null;
+  ranked: Ranked;
+  nlu: NluView;
+  entry(id: number): EntryView | undefined;
+  now: Date;
+  /** A link is made absolute against this (the server's public address). */
+  publicBaseUrl?: string;
+}
+
+/** Feedback counts only right after an answer: within this long, and once. */
+const FEEDBACK_WINDOW_MS = 30 * 60_000;
+/** "1/2/3" picks a suggestion within this long. */
+const PICK_WINDOW_MS = 30 * 60_000;
+
+const UP = new Set(['有用', '有帮助', '解决了', '好用', '有效', '👍']);
+const DOWN = new Set(['没用', '没有用', '无用', '没帮助', '没解决', '不对', '👎']);
+
+export function decide(i: DecideInput): Decision {
+  const q = i.question.trim();
+  const compact = q.replace(/[\s。.!！?？~～]/g, '');
+
+  // 1. A number right after "您是不是想问": that entry's answer.
+  const pick = pickNumber(compact);
+  if (pick !== null && i.previous?.band === 'suggest' && within(i.previous.at, i.now, PICK_WINDOW_MS)) {
+    const id = i.previous.suggestions?.[pick - 1];
+    const entry = id === undefined ? undefined : i.entry(id);
+    if (id === undefined || !entry) return { kind: 'chitchat', text: botTexts.noSuchSuggestion };
+    return { kind: 'answer', entryId: id, text: answerText(entry, i.publicBaseUrl), confidence: 1, via: 'suggestion' };
+  }
+
+  // 2. "有用"/"没用" right after an answer.
+  const canRate = i.previous?.band === 'answer' && i.previous.feedback === null && within(i.previous.at, i.now, FEEDBACK_WINDOW_MS);
+  if (canRate) {
+    const value = UP.has(compact) ? 'up' : DOWN.has(compact) ? 'down' : feedbackIntent(i.nlu, compact);
+    if (value) return { kind: 'feedback', turnId: i.previous!.id, value, text: value === 'up' ? botTexts.thanksForUp : botTexts.sorryForDown };
+  }
+
+  // 3. A request for a human, in natural words.
+  if (i.nlu.kind === 'intent' && i.nlu.intent === 'handoff') return { kind: 'handoff' };
+
+  // 4. A strong FAQ match wins over chit-chat: chit-chat never swallows a business question.
+  const top = i.ranked.hits[0];
+  if (i.ranked.band === 'answer' && top) {
+    const id = Number(top.entryId);
+    const entry = i.entry(id);
+    if (entry) return { kind: 'answer', entryId: id, text: answerText(entry, i.publicBaseUrl), confidence: i.ranked.confidence, via: 'retrieval' };
+  }
+
+  // 5. Chit-chat and the small intents.
+  if (i.nlu.kind === 'chitchat' && i.nlu.answer) return { kind: 'chitchat', text: i.nlu.answer };
+  if (i.nlu.kind === 'intent' && i.nlu.intent === 'thanks') return { kind: 'intent', intent: 'thanks', text: botTexts.thanks };
+  if (i.nlu.kind === 'intent' && i.nlu.intent === 'end') return { kind: 'intent', intent: 'end', text: botTexts.goodbye };
+
+  // 6. Unsure: suggest up to three; else admit it, with the way to a human.
+  if (i.ranked.band === 'suggest') {
+    const suggestions = i.ranked.hits
+      .map((h) => Number(h.entryId))
+      .filter((id) => i.entry(id))
+      .slice(0, 3);
+    if (suggestions.length > 0) {
+      const lines = suggestions.map((id, n) => `${n + 1}. ${i.entry(id)!.question}`);
+      const text = [botTexts.suggestIntro, ...lines, botTexts.suggestOutro].join('\n');
+      return { kind: 'suggest', suggestions, text, confidence: i.ranked.confidence };
+    }
+  }
+  return { kind: 'none', text: botTexts.cannotAnswer, confidence: i.ranked.confidence };
+}
+
+/** The answer, its link (WeChat text messages render <a href>), and the feedback line. */
+export function answerText(entry: EntryView, publicBaseUrl?: string): string {
+  const parts = [entry.answer.trim()];
+  if (entry.link) {
+    const href = /^https?:\/\//.test(entry.link) || !publicBaseUrl ? entry.link : `${publicBaseUrl}${entry.link.startsWith('/') ? '' : '/'}${entry.link}`;
+    parts.push(`<a href="${escapeAttr(href)}">${botTexts.linkLabel}</a>`);
+  }
+  parts.push(botTexts.feedbackPrompt);
+  return parts.join('\n\n');
+}
+
+function pickNumber(s: string): number | null {
+  const m = /^(?:第)?([1-3１-３一二三])(?:个|条)?$/.exec(s);
+  if (!m) return null;
+  const c = m[1]!;
+  return '1１一'.includes(c) ? 1 : '2２二'.includes(c) ? 2 : 3;
+}
+
+function feedbackIntent(nlu: NluView, compact: string): 'up' | 'down' | null {
+  // Only short replies: a long message is a new question, not a rating.
+  if (compact.length > 8 || nlu.kind !== 'intent') return null;
+  return nlu.intent === 'feedback.up' ? 'up' : nlu.intent === 'feedback.down' ? 'down' : null;
+}
+
+function within(at: Date, now: Date, ms: number): boolean {
+  return now.getTime() - at.getTime() <= ms;
+}
+
+function escapeAttr(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
