@@ -1,0 +1,159 @@
+import { and, asc, eq, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { faqEntries, faqQuestions } from './schema.js';
+
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+export type Entry = typeof faqEntries.$inferSelect;
+export type NewEntry = typeof faqEntries.$inferInsert;
+export type SimilarQuestion = { id: number; text: string; source: string };
+/** draft | published; deleted entries are kept (slugs stop the seeder re-adding them, turns keep their entry). */
+export type EntryStatus = 'draft' | 'published' | 'deleted';
+
+/**
+ * Awaits lazy Drizzle queries one after another, like Promise.all but in sequence: these
+ * functions also run inside transactions, whose single connection takes one query at a time.
+ */
+export async function inOrder<T extends readonly unknown[] | []>(queries: T): Promise<{ -readonly [P in keyof T]: Awaited<T[P]> }> {
+  const out: unknown[] = [];
+  for (const q of queries) out.push(await q);
+  return out as { -readonly [P in keyof T]: Awaited<T[P]> };
+}
+
+/** Rows per multi-row insert: far below PostgreSQL's 65535 parameters. */
+export const INSERT_CHUNK = 500;
+
+export interface EntryFilter {
+  text?: string;
+  product?: string;
+  module?: string;
+  status?: 'draft' | 'published';
+  offset: number;
+  limit: number;
+}
+
+/** One page of live (not deleted) entries matching the filter, by id, with the number of similar questions. */
+export async function listLiveEntries(db: DbOrTx, f: EntryFilter): Promise<{ rows: (Entry & { similarCount: number })[]; total: number }> {
+  const where = liveFilter(f);
+  const [rows, [count]] = await inOrder([
+    db
+      .select({
+        entry: faqEntries,
+        // Qualified by hand: inside a subquery Drizzle may print columns without their table.
+        similarCount: sql<number>`(select count(*)::int from faq_questions q where q.entry_id = "faq_entries"."id")`,
+      })
+      .from(faqEntries)
+      .where(where)
+      .orderBy(asc(faqEntries.id))
+      .limit(f.limit)
+      .offset(f.offset),
+    db.select({ n: sql<number>`count(*)::int` }).from(faqEntries).where(where),
+  ]);
+  return { rows: rows.map((r) => ({ ...r.entry, similarCount: r.similarCount })), total: count?.n ?? 0 };
+}
+
+function liveFilter(f: Omit<EntryFilter, 'offset' | 'limit'>): SQL | undefined {
+  const conds: (SQL | undefined)[] = [ne(faqEntries.status, 'deleted')];
+  if (f.status) conds.push(eq(faqEntries.status, f.status));
+  if (f.product) conds.push(eq(faqEntries.product, f.product));
+  if (f.module) conds.push(eq(faqEntries.module, f.module));
+  const text = f.text?.trim();
+  if (text) {
+    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conds.push(
+      or(
+        ilike(faqEntries.question, pattern),
+        ilike(faqEntries.answer, pattern),
+        sql`exists (select 1 from faq_questions q where q.entry_id = "faq_entries"."id" and q.text ilike ${pattern})`,
+      ),
+    );
+  }
+  return and(...conds);
+}
+
+/** A live entry by id, or undefined. */
+export async function findLiveEntry(db: DbOrTx, id: number): Promise<Entry | undefined> {
+  const rows = await db
+    .select()
+    .from(faqEntries)
+    .where(and(eq(faqEntries.id, id), ne(faqEntries.status, 'deleted')))
+    .limit(1);
+  return rows[0];
+}
+
+export async function listSimilarOf(db: DbOrTx, entryId: number): Promise<SimilarQuestion[]> {
+  return db
+    .select({ id: faqQuestions.id, text: faqQuestions.text, source: faqQuestions.source })
+    .from(faqQuestions)
+    .where(eq(faqQuestions.entryId, entryId))
+    .orderBy(asc(faqQuestions.id));
+}
+
+/** id and standard question of every live entry: duplicate checks normalise them in code. */
+export async function listLiveQuestions(db: DbOrTx): Promise<{ id: number; question: string }[]> {
+  return db.select({ id: faqEntries.id, question: faqEntries.question }).from(faqEntries).where(ne(faqEntries.status, 'deleted'));
+}
+
+/** Inserts entries (multi-row, chunked) and returns their ids in order. */
+export async function insertEntries(db: DbOrTx, entries: NewEntry[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < entries.length; i += INSERT_CHUNK) {
+    const rows = await db.insert(faqEntries).values(entries.slice(i, i + INSERT_CHUNK)).returning({ id: faqEntries.id });
+    ids.push(...rows.map((r) => r.id));
+  }
+  return ids;
+}
+
+export async function insertSimilar(db: DbOrTx, rows: { entryId: number; text: string; source: string }[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await db.insert(faqQuestions).values(rows.slice(i, i + INSERT_CHUNK));
+}
+
+export async function deleteSimilar(db: DbOrTx, ids: number[]): Promise<void> {
+  if (ids.length) await db.delete(faqQuestions).where(inArray(faqQuestions.id, ids));
+}
+
+export async function updateEntryFields(db: DbOrTx, id: number, fields: Partial<NewEntry>): Promise<Entry | undefined> {
+  const [row] = await db
+    .update(faqEntries)
+    .set({ ...fields, updatedAt: new Date() })
+    .where(and(eq(faqEntries.id, id), ne(faqEntries.status, 'deleted')))
+    .returning();
+  return row;
+}
+
+export async function incrementHits(db: DbOrTx, id: number): Promise<void> {
+  await db.update(faqEntries).set({ hits: sql`${faqEntries.hits} + 1` }).where(eq(faqEntries.id, id));
+}
+
+export async function incrementThumbs(db: DbOrTx, id: number, value: 'up' | 'down'): Promise<void> {
+  const set = value === 'up' ? { thumbsUp: sql`${faqEntries.thumbsUp} + 1` } : { thumbsDown: sql`${faqEntries.thumbsDown} + 1` };
+  await db.update(faqEntries).set(set).where(eq(faqEntries.id, id));
+}
+
+/** Every published entry with its similar questions, by entry id (the retriever's input). */
+export async function listPublishedWithQuestions(db: DbOrTx): Promise<{ entries: Entry[]; questions: { entryId: number; text: string }[] }> {
+  const [entries, questions] = await inOrder([
+    db.select().from(faqEntries).where(eq(faqEntries.status, 'published')).orderBy(asc(faqEntries.id)),
+    db
+      .select({ entryId: faqQuestions.entryId, text: faqQuestions.text })
+      .from(faqQuestions)
+      .innerJoin(faqEntries, eq(faqEntries.id, faqQuestions.entryId))
+      .where(eq(faqEntries.status, 'published'))
+      .orderBy(asc(faqQuestions.entryId), asc(faqQuestions.id)),
+  ]);
+  return { entries, questions };
+}
+
+/** Every live entry with its similar questions (export). */
+export async function listLiveWithQuestions(db: DbOrTx): Promise<{ entries: Entry[]; questions: { entryId: number; text: string }[] }> {
+  const [entries, questions] = await inOrder([
+    db.select().from(faqEntries).where(ne(faqEntries.status, 'deleted')).orderBy(asc(faqEntries.id)),
+    db
+      .select({ entryId: faqQuestions.entryId, text: faqQuestions.text })
+      .from(faqQuestions)
+      .innerJoin(faqEntries, eq(faqEntries.id, faqQuestions.entryId))
+      .where(ne(faqEntries.status, 'deleted'))
+      .orderBy(asc(faqQuestions.entryId), asc(faqQuestions.id)),
+  ]);
+  return { entries, questions };
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { validateRows } from './import.js';
+import { columnOf, splitSimilar } from './sheet.js';
+
+describe('columnOf', () => {
+  it.each([
+    ['标准问题', 'question'],
+    [' Question ', 'question'],
+    ['相似问题', 'similar'],
+    ['Similar Questions', 'similar'],
+    ['答案', 'answer'],
+    ['ANSWER', 'answer'],
+    ['产品', 'product'],
+    ['module', 'module'],
+    ['版本', 'version'],
+    ['链接', 'link'],
+    ['备注', undefined],
+  ])('maps the header %j to %j', (header, key) => {
+    expect(columnOf(header)).toBe(key);
+  });
+});
+
+describe('splitSimilar', () => {
+  it.each([
+    ['a|b|c', ['a', 'b', 'c']],
+    [' a ｜ b || ', ['a', 'b']],
+    ['', []],
+  ])('splits %j', (cell, expected) => {
+    expect(splitSimilar(cell)).toEqual(expected);
+  });
+});
+
+describe('validateRows', () => {
+  const row = (n: number, question: string, answer: string, extra: Record<string, string> = {}) => ({ row: n, cells: { question, answer, ...extra } });
+  it.each([
+    ['an empty question', row(2, '', 'a'), '标准问题为空'],
+    ['a question of punctuation only', row(2, '？？', 'a'), '标准问题为空'],
+    ['an empty answer', row(2, 'q', ''), '答案为空'],
+    ['both empty', row(2, '', ''), '标准问题为空；答案为空'],
+    ['a long answer', row(2, 'q', 'x'.repeat(5001)), '答案超过5000字'],
+    ['a long module', row(2, 'q', 'a', { module: 'm'.repeat(51) }), '模块超过50字'],
+    ['too many similar questions', row(2, 'q', 'a', { similar: Array.from({ length: 201 }, (_, i) => `s${i}`).join('|') }), '相似问题超过200条'],
+    ['an existing question', row(2, '已有的问题！', 'a'), '标准问题已存在于知识库'],
+  ])('rejects %s', (_name, r, reason) => {
+    expect(validateRows([r], new Set(['已有的问题'])).rejected).toEqual([{ row: 2, reason }]);
+  });
+
+  it('rejects a later duplicate of a valid row, but not of a rejected one', () => {
+    const { valid, rejected } = validateRows([row(2, '问题甲', ''), row(3, '问题甲', '答'), row(4, '问题甲。', '答')], new Set());
+    expect(valid.map((v) => v.row)).toEqual([3]);
+    expect(rejected).toEqual([
+      { row: 2, reason: '答案为空' },
+      { row: 4, reason: '与第3行的标准问题重复' },
+    ]);
+  });
+});

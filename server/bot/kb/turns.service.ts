@@ -1,0 +1,61 @@
+import { and, desc, eq, isNotNull, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { incrementThumbs, type DbOrTx } from './entries.repo.js';
+import { botTurns } from './schema.js';
+
+/**
+ * What the bot did with each question (bot_turns): the statistics, the "1/2/3" follow-up of a
+ * suggestion and "有用/没用" feedback read it. Recording a turn does not count a hit: the bot
+ * calls countHit (kb.service) when it actually gives an entry's answer.
+ */
+export type BotTurn = typeof botTurns.$inferSelect;
+export type TurnBand = 'answer' | 'suggest' | 'none' | 'chitchat' | 'intent';
+
+export interface NewTurn {
+  conversationId: number;
+  question: string;
+  band: TurnBand;
+  /** The answered entry (answer band), or the first suggestion. */
+  entryId?: number | null;
+  /** Suggested entry ids in the order shown. */
+  suggestions?: number[] | null;
+  score?: number | null;
+}
+
+export async function recordTurn(db: DbOrTx, turn: NewTurn): Promise<BotTurn> {
+  const [row] = await db
+    .insert(botTurns)
+    .values({
+      conversationId: turn.conversationId,
+      question: turn.question,
+      band: turn.band,
+      entryId: turn.entryId ?? null,
+      suggestions: turn.suggestions ?? null,
+      score: turn.score ?? null,
+    })
+    .returning();
+  return row!;
+}
+
+/** The conversation's latest bot turn, or undefined. */
+export async function lastTurn(db: DbOrTx, conversationId: number): Promise<BotTurn | undefined> {
+  const rows = await db.select().from(botTurns).where(eq(botTurns.conversationId, conversationId)).orderBy(desc(botTurns.id)).limit(1);
+  return rows[0];
+}
+
+/**
+ * Thumbs up or down on the answer of a turn. Counted once per turn, on the turn's entry:
+ * returns false (and counts nothing) when the turn already has feedback or answered no entry.
+ */
+export async function recordFeedback(db: Db, turnId: number, value: 'up' | 'down'): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [turn] = await tx
+      .update(botTurns)
+      .set({ feedback: value })
+      .where(and(eq(botTurns.id, turnId), isNull(botTurns.feedback), isNotNull(botTurns.entryId)))
+      .returning({ entryId: botTurns.entryId });
+    if (!turn?.entryId) return false;
+    await incrementThumbs(tx, turn.entryId, value);
+    return true;
+  });
+}

@@ -1,0 +1,172 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { BadRequest, NotFound } from '../../http/errors.js';
+import { findLiveEntry, insertSimilar, listSimilarOf, type DbOrTx } from './entries.repo.js';
+import { entryInputSchema, parseOrThrow, type EntryInput } from './entry-input.js';
+import { assertQuestionIsNew, changed, getEntry, insertEntryWithSimilar, type EntryDetail, type KbDeps, type Page } from './kb.service.js';
+import { bigramSet, jaccard, normalizeQuestion } from './normalize.js';
+import { unansweredQuestions } from './schema.js';
+
+/**
+ * The unanswered log (issue #3, "Learning"): questions of the suggest and cannot-answer bands,
+ * clustered, for staff to attach to an entry or to turn into a new one.
+ *
+ * Clustering: a question joins an OPEN cluster whose normalised text has a character-bigram set
+ * with Jaccard similarity >= CLUSTER_JACCARD to the question's; otherwise it starts a cluster.
+ * The scan is bounded: Jaccard >= t needs |B| >= t·|A| and |A| >= t·|B|, so only open clusters
+ * whose length lies in that window are read (exact for texts without repeated bigrams), and at
+ * most CANDIDATE_SCAN of them, most recently asked first.
+ */
+export const CLUSTER_JACCARD = 0.8;
+export const CANDIDATE_SCAN = 300;
+export const MAX_VARIANTS = 5;
+const MAX_TEXT = 500;
+
+export type UnansweredCluster = typeof unansweredQuestions.$inferSelect;
+export type UnansweredStatus = 'open' | 'attached' | 'created' | 'dismissed';
+
+/** Logs one question; returns its cluster (undefined for a text with nothing but punctuation). */
+export async function logUnanswered(db: DbOrTx, question: string): Promise<UnansweredCluster | undefined> {
+  const text = question.trim().slice(0, MAX_TEXT);
+  const normalized = normalizeQuestion(text);
+  if (!normalized) return undefined;
+  const grams = bigramSet(normalized);
+  const near = await nearestOpenCluster(db, normalized, grams);
+  if (near) return bumpCluster(db, near, text);
+  const [row] = await db
+    .insert(unansweredQuestions)
+    .values({ text, normalized })
+    .onConflictDoUpdate({
+      // Same normalised text as a cluster that is no longer open (or a concurrent insert): count it there.
+      target: unansweredQuestions.normalized,
+      set: { count: sql`${unansweredQuestions.count} + 1`, lastAskedAt: sql`now()` },
+    })
+    .returning();
+  return row;
+}
+
+export interface UnansweredQuery {
+  status?: UnansweredStatus;
+  /** 'count' (default): most asked first; 'recent': last asked first. */
+  sort?: 'count' | 'recent';
+  page?: number;
+  pageSize?: number;
+}
+
+export async function listUnanswered(db: Db, q: UnansweredQuery = {}): Promise<Page<UnansweredCluster>> {
+  const page = Math.max(1, Math.floor(q.page ?? 1) || 1);
+  const pageSize = Math.min(100, Math.max(1, Math.floor(q.pageSize ?? 20) || 20));
+  const where = eq(unansweredQuestions.status, q.status ?? 'open');
+  const order =
+    q.sort === 'recent'
+      ? [desc(unansweredQuestions.lastAskedAt), desc(unansweredQuestions.id)]
+      : [desc(unansweredQuestions.count), desc(unansweredQuestions.lastAskedAt), desc(unansweredQuestions.id)];
+  const [items, [count]] = await Promise.all([
+    db.select().from(unansweredQuestions).where(where).orderBy(...order).limit(pageSize).offset((page - 1) * pageSize),
+    db.select({ n: sql<number>`count(*)::int` }).from(unansweredQuestions).where(where),
+  ]);
+  return { items, total: count?.n ?? 0, page, pageSize };
+}
+
+/** Staff action: the logged question becomes a similar question ('learned') of an entry, at once. */
+export async function attachToEntry(deps: KbDeps, unansweredId: number, entryId: number): Promise<EntryDetail> {
+  const entry = await deps.db.transaction(async (tx) => {
+    const cluster = await openCluster(tx, unansweredId);
+    const target = await findLiveEntry(tx, entryId);
+    if (!target) throw new NotFound('faq entry', entryId);
+    const known = new Set([target.question, ...(await listSimilarOf(tx, entryId)).map((q) => q.text)].map(normalizeQuestion));
+    if (!known.has(cluster.normalized)) await insertSimilar(tx, [{ entryId, text: cluster.text, source: 'learned' }]);
+    await closeCluster(tx, unansweredId, 'attached', entryId);
+    return getEntry(tx, entryId);
+  });
+  await changed(deps, 'unanswered.attached');
+  return entry;
+}
+
+/**
+ * Staff action: a new entry from a logged question, published unless the input says draft.
+ * The question defaults to the logged text; when staff reword it, the logged text is kept as a similar question.
+ */
+export async function createEntryFrom(
+  deps: KbDeps,
+  unansweredId: number,
+  input: Omit<EntryInput, 'question'> & { question?: string },
+): Promise<EntryDetail> {
+  const entry = await deps.db.transaction(async (tx) => {
+    const cluster = await openCluster(tx, unansweredId);
+    const data = parseOrThrow(entryInputSchema, { status: 'published', ...input, question: input.question ?? cluster.text });
+    await assertQuestionIsNew(tx, data.question);
+    const created = await insertEntryWithSimilar(tx, data, 'staff');
+    const known = new Set([created.question, ...created.similar.map((q) => q.text)].map(normalizeQuestion));
+    if (!known.has(cluster.normalized)) await insertSimilar(tx, [{ entryId: created.id, text: cluster.text, source: 'learned' }]);
+    await closeCluster(tx, unansweredId, 'created', created.id);
+    return getEntry(tx, created.id);
+  });
+  await changed(deps, 'unanswered.created');
+  return entry;
+}
+
+export async function dismissUnanswered(db: Db, unansweredId: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    await openCluster(tx, unansweredId);
+    await closeCluster(tx, unansweredId, 'dismissed', null);
+  });
+}
+
+// ---- helpers
+
+async function nearestOpenCluster(db: DbOrTx, normalized: string, grams: Set<string>): Promise<UnansweredCluster | undefined> {
+  const size = grams.size;
+  const len = [...normalized].length;
+  const minLen = Math.ceil(CLUSTER_JACCARD * size) + (len > 1 ? 1 : 0);
+  const maxLen = Math.floor(size / CLUSTER_JACCARD) + 1;
+  const rows = await db
+    .select()
+    .from(unansweredQuestions)
+    .where(
+      and(
+        eq(unansweredQuestions.status, 'open'),
+        sql`char_length(${unansweredQuestions.normalized}) between ${minLen} and ${Math.max(maxLen, len)}`,
+      ),
+    )
+    .orderBy(desc(unansweredQuestions.lastAskedAt))
+    .limit(CANDIDATE_SCAN);
+  let best: UnansweredCluster | undefined;
+  let bestScore = CLUSTER_JACCARD;
+  for (const row of rows) {
+    const score = row.normalized === normalized ? 1 : jaccard(grams, bigramSet(row.normalized));
+    if (score >= bestScore && (!best || score > bestScore)) {
+      best = row;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/** count + 1, last asked now, and the wording added to the variants (up to MAX_VARIANTS), atomically. */
+async function bumpCluster(db: DbOrTx, cluster: UnansweredCluster, text: string): Promise<UnansweredCluster> {
+  const t = unansweredQuestions;
+  const [row] = await db
+    .update(t)
+    .set({
+      count: sql`${t.count} + 1`,
+      lastAskedAt: sql`now()`,
+      variants: sql`case when jsonb_array_length(${t.variants}) < ${MAX_VARIANTS} and ${t.text} <> ${text}
+        and not ${t.variants} @> jsonb_build_array(${text}::text)
+        then ${t.variants} || jsonb_build_array(${text}::text) else ${t.variants} end`,
+    })
+    .where(eq(t.id, cluster.id))
+    .returning();
+  return row ?? cluster;
+}
+
+async function openCluster(db: DbOrTx, id: number): Promise<UnansweredCluster> {
+  const [row] = await db.select().from(unansweredQuestions).where(eq(unansweredQuestions.id, id)).for('update').limit(1);
+  if (!row) throw new NotFound('unanswered question', id);
+  if (row.status !== 'open') throw new BadRequest('该问题已处理', 'already_handled');
+  return row;
+}
+
+async function closeCluster(db: DbOrTx, id: number, status: Exclude<UnansweredStatus, 'open'>, entryId: number | null): Promise<void> {
+  await db.update(unansweredQuestions).set({ status, entryId }).where(eq(unansweredQuestions.id, id));
+}
