@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Builds only what is missing or stale: the server (tsc) and the H5 app (vite).
+// Builds only what is missing or stale: the server (tsc), the H5 app and the staff console (vite).
 //   node scripts/build-if-stale.mjs           build what changed
-//   node scripts/build-if-stale.mjs --force   rebuild both
+//   node scripts/build-if-stale.mjs --force   rebuild all three
 // Runtime assets (migrations, simulator page) are read from the repo root, so nothing is copied.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -97,4 +97,21 @@ const h5Ok =
     build: () => run('vite', ['build', '--config', 'h5/vite.config.ts']),
   });
 
-process.exit(serverOk && h5Ok ? 0 : 1);
+// The console imports the API types in common/, so a change there rebuilds it too.
+const consoleOk =
+  serverOk &&
+  part('console', {
+    stamp: 'console/dist/.stamp',
+    isStale: (stampTime) => {
+      if (stampTime < 0) return true;
+      return (
+        Math.max(
+          newestMtime(join(root, 'console'), () => true, new Set([join(root, 'console', 'dist')])),
+          newestMtime(join(root, 'common'), isServerSource),
+        ) > stampTime
+      );
+    },
+    build: () => run('vite', ['build', '--config', 'console/vite.config.ts']),
+  });
+
+process.exit(serverOk && h5Ok && consoleOk ? 0 : 1);

@@ -3,10 +3,14 @@ import Router from '@koa/router';
 import mount from 'koa-mount';
 import type { Database } from './db/client.js';
 import type { PushHandler } from './chat/push-handler.js';
+import { staffSession } from './http/auth.js';
 import { errorMiddleware } from './http/error-middleware.js';
 import { serveStatic } from './http/static.js';
 import type { Logger } from './platform/logger.js';
 import { fromRoot } from './platform/paths.js';
+import { serveConsole } from './staff/console-static.js';
+import { kbAdminRoutes, type KbAdminService } from './staff/kb-admin.routes.js';
+import { staffRoutes, type StaffRoutesDeps } from './staff/staff.routes.js';
 import { wechatEdge, type WeChatEdgeState } from './wechat/edge.js';
 
 export interface AppDeps {
@@ -16,6 +20,10 @@ export interface AppDeps {
   wechat: { token: string; appId: string; aesKey?: string; maxSkewS: number };
   /** Extra readiness checks (Redis in server mode). */
   readyChecks?: Array<() => Promise<void>>;
+  /** Staff accounts and sessions (the console's login). */
+  staff?: StaffRoutesDeps;
+  /** The knowledge-base API for the console. */
+  kb?: KbAdminService;
   /** The built-in WeChat simulator, mounted at /simulator when no real credentials are configured. */
   simulator?: Koa;
   now?: () => number;
@@ -27,6 +35,8 @@ export function createApp(deps: AppDeps): Koa {
   app.proxy = true;
   app.silent = true; // errors are logged once, by errorMiddleware
   app.use(errorMiddleware(deps.logger));
+  // Reads the staff cookie only when one is sent: WeChat pushes pay nothing for it.
+  if (deps.staff) app.use(staffSession(deps.staff.sessions));
 
   const router = new Router<WeChatEdgeState>();
   router.get('/healthz', (ctx) => {
@@ -52,6 +62,12 @@ export function createApp(deps: AppDeps): Koa {
 
   app.use(router.routes());
   app.use(router.allowedMethods());
+  const apis = [...(deps.staff ? [staffRoutes(deps.staff)] : []), ...(deps.kb ? [kbAdminRoutes(deps.kb)] : [])];
+  for (const r of apis) {
+    app.use(r.routes());
+    app.use(r.allowedMethods());
+  }
+  app.use(serveConsole());
   app.use(serveStatic('/h5', fromRoot('h5', 'dist'), { spa: true }));
   if (deps.simulator) app.use(mount('/simulator', deps.simulator));
   app.use(async (ctx, next) => {

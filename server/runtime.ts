@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { createApp } from './app.js';
-import { BaselineBot } from './bot/baseline-bot.js';
+import { kbAdminService } from './bot/kb/kb-admin.adapter.js';
+import { startBot } from './bot/start.js';
 import { PushHandler } from './chat/push-handler.js';
 import { ConversationRouter } from './chat/router.js';
 import type { Config, WeChatCredentials } from './config.js';
@@ -12,6 +14,9 @@ import { BasicHumanService } from './desk/basic-human-service.js';
 import { OutboxWorker } from './outbox/outbox.worker.js';
 import { createLocalBus, createRedisBus, type Bus } from './platform/bus.js';
 import type { Logger } from './platform/logger.js';
+import { memoryLoginThrottle, redisLoginThrottle } from './staff/login-throttle.js';
+import { StaffSessions } from './staff/sessions.js';
+import { StaffAccounts } from './staff/staff.service.js';
 import { createWeChatApi, type WeChatApi } from './wechat/api-client.js';
 import { readMenuFile, resolveMenu } from './wechat/menu.js';
 import { dbTokenStore, redisTokenStore } from './wechat/token-manager.js';
@@ -88,7 +93,13 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     const tokenStore = redis ? redisTokenStore(redis, wechat.appId) : dbTokenStore(database, wechat.appId);
     const api = createWeChatApi({ appId: wechat.appId, appSecret: wechat.appSecret, apiBase, tokenStore });
     const human = new BasicHumanService(database.db, bus);
-    const router = new ConversationRouter(overrides.bot ?? new BaselineBot(), human);
+    let bot = overrides.bot;
+    if (!bot) {
+      const started = await startBot({ db: database.db, bus, logger, cacheDir: join(resolve(config.dataDir), 'cache'), publicBaseUrl: config.publicBaseUrl });
+      bot = started.bot;
+      cleanups.splice(cleanups.length - 1, 0, async () => started.close()); // before the database closes
+    }
+    const router = new ConversationRouter(bot, human);
     const pushHandler = new PushHandler({ db: database.db, router, bus, logger, replyBudgetMs: config.replyBudgetMs });
     const outbox = new OutboxWorker({ db: database.db, api, bus, logger });
 
@@ -98,6 +109,13 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       pushHandler,
       wechat: { token: wechat.token, appId: wechat.appId, aesKey: wechat.aesKey, maxSkewS: config.maxSkewS },
       readyChecks: redis ? [async () => void (await redis!.ping())] : [],
+      staff: {
+        accounts: new StaffAccounts(database.db),
+        sessions: new StaffSessions(database.db),
+        throttle: redis ? redisLoginThrottle(redis) : memoryLoginThrottle(),
+        logger,
+      },
+      kb: kbAdminService({ db: database.db, bus }),
       simulator: simulator?.app,
     });
     server.on('request', app.callback());

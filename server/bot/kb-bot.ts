@@ -1,0 +1,129 @@
+import type { Bot, BotAnswer, Turn } from '../chat/ports.js';
+import type { Db } from '../db/client.js';
+import type { Bus } from '../platform/bus.js';
+import type { Logger } from '../platform/logger.js';
+import { decide, type Decision } from './decide.js';
+import { countHit, loadIndexDocs, loadSynonyms } from './kb/kb.service.js';
+import { lastTurn, recordFeedback, recordTurn, type TurnBand } from './kb/turns.service.js';
+import { logUnanswered } from './kb/unanswered.service.js';
+import type { Nlu } from './nlu/index.js';
+import { buildRetriever, type Retriever } from './retrieval/index.js';
+
+export interface KbBotOptions {
+  db: Db;
+  bus: Bus;
+  logger: Logger;
+  nlu: Nlu;
+  /** Links in answers are made absolute against it. */
+  publicBaseUrl?: string;
+  now?: () => number;
+}
+
+interface Snapshot {
+  retriever: Retriever;
+  entries: Map<string, { question: string; answer: string; link: string | null }>;
+}
+
+/** How long after a knowledge change the index is rebuilt (several edits become one rebuild). */
+const RELOAD_DEBOUNCE_MS = 100;
+
+/**
+ * The knowledge-base bot (issue #3): retrieval with three bands, chit-chat and intents from
+ * the NLU, suggestion picks and feedback. The decision itself is pure (decide.ts); this class
+ * loads the index, keeps it fresh on 'knowledge.changed' (from any instance), and records turns.
+ */
+export class KbBot implements Bot {
+  private snapshot!: Snapshot;
+  private reloadTimer?: NodeJS.Timeout;
+  private readonly off: () => void;
+
+  private constructor(private readonly o: KbBotOptions) {
+    this.off = o.bus.on('knowledge.changed', () => this.scheduleReload());
+  }
+
+  static async create(o: KbBotOptions): Promise<KbBot> {
+    const bot = new KbBot(o);
+    await bot.reload();
+    return bot;
+  }
+
+  async answer(question: string, turn: Turn): Promise<BotAnswer> {
+    const { db } = this.o;
+    const conversationId = turn.conversation.id;
+    const [previous, nlu] = await Promise.all([lastTurn(db, conversationId), this.o.nlu.classify(question)]);
+    const { retriever, entries } = this.snapshot;
+    const ranked = retriever.rank(question, 5);
+    const d = decide({
+      question,
+      previous: previous
+        ? { id: previous.id, band: previous.band, entryId: previous.entryId, suggestions: previous.suggestions, feedback: previous.feedback, at: previous.createdAt }
+        : null,
+      ranked,
+      nlu,
+      entry: (id) => entries.get(String(id)),
+      now: new Date(this.now()),
+      publicBaseUrl: this.o.publicBaseUrl,
+    });
+    await this.record(conversationId, question, d);
+    return d.kind === 'handoff' ? { text: '', handoff: true, band: 'handoff' } : { text: d.text, band: d.kind };
+  }
+
+  /** The number of indexed questions, for logs and tests. */
+  get indexSize(): number {
+    return this.snapshot.retriever.size;
+  }
+
+  close(): void {
+    this.off();
+    clearTimeout(this.reloadTimer);
+  }
+
+  async reload(): Promise<void> {
+    const t0 = performance.now();
+    const [{ docs, entries }, synonyms] = await Promise.all([loadIndexDocs(this.o.db), loadSynonyms(this.o.db)]);
+    this.snapshot = { retriever: buildRetriever(docs, { synonyms }), entries };
+    this.o.logger.info({ questions: docs.length, entries: entries.size, ms: Math.round(performance.now() - t0) }, 'bot index loaded');
+  }
+
+  private scheduleReload(): void {
+    clearTimeout(this.reloadTimer);
+    this.reloadTimer = setTimeout(() => {
+      this.reload().catch((err: unknown) => this.o.logger.error({ err }, 'bot index reload failed'));
+    }, RELOAD_DEBOUNCE_MS);
+    this.reloadTimer.unref();
+  }
+
+  /**
+   * The turn is stored before the reply goes out (the next message may pick a suggestion or
+   * rate the answer); counters and the unanswered log can follow after.
+   */
+  private async record(conversationId: number, question: string, d: Decision): Promise<void> {
+    const { db, logger } = this.o;
+    const later = (p: Promise<unknown>) => void p.catch((err: unknown) => logger.error({ err }, 'bot bookkeeping failed'));
+    switch (d.kind) {
+      case 'answer':
+        await recordTurn(db, { conversationId, question, band: 'answer', entryId: d.entryId, score: d.confidence });
+        later(countHit(db, d.entryId));
+        return;
+      case 'suggest':
+        await recordTurn(db, { conversationId, question, band: 'suggest', entryId: d.suggestions[0], suggestions: d.suggestions, score: d.confidence });
+        later(logUnanswered(db, question));
+        return;
+      case 'none':
+        await recordTurn(db, { conversationId, question, band: 'none', score: d.confidence });
+        later(logUnanswered(db, question));
+        return;
+      case 'feedback':
+        await recordFeedback(db, d.turnId, d.value);
+        return;
+      default: {
+        const band: TurnBand = d.kind === 'chitchat' ? 'chitchat' : 'intent';
+        await recordTurn(db, { conversationId, question, band });
+      }
+    }
+  }
+
+  private now(): number {
+    return (this.o.now ?? Date.now)();
+  }
+}

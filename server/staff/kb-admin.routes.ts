@@ -1,0 +1,166 @@
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import getRawBody from 'raw-body';
+import { z } from 'zod';
+import {
+  ENTRY_STATUSES,
+  type Candidate,
+  type Entry,
+  type EntryInput,
+  type EntryQuery,
+  type EntrySummary,
+  type ImportReport,
+  type KbStats,
+  type Page,
+  type StatsQuery,
+  type UnansweredItem,
+} from '../../common/kb-api.js';
+import type { StaffMe } from '../../common/staff-api.js';
+import { requireStaff, type StaffState } from '../http/auth.js';
+import { BadRequest, PayloadTooLarge } from '../http/errors.js';
+
+/**
+ * What the knowledge-base services offer the console. The lead adapts server/bot/kb/** to
+ * this; every method throws the server's AppErrors (NotFound, BadRequest) on refusal.
+ * `by` is the staff member acting, for the audit trail.
+ */
+export interface KbAdminService {
+  listEntries(query: Required<Pick<EntryQuery, 'page' | 'pageSize'>> & Omit<EntryQuery, 'page' | 'pageSize'>): Promise<Page<EntrySummary>>;
+  getEntry(id: number): Promise<Entry>;
+  createEntry(input: EntryInput, by: StaffMe): Promise<Entry>;
+  updateEntry(id: number, input: EntryInput, by: StaffMe): Promise<Entry>;
+  setEntryStatus(id: number, status: 'published' | 'draft', by: StaffMe): Promise<Entry>;
+  deleteEntry(id: number, by: StaffMe): Promise<void>;
+  listUnanswered(query: { page: number; pageSize: number }): Promise<Page<UnansweredItem>>;
+  attachUnanswered(id: number, entryId: number, by: StaffMe): Promise<void>;
+  createFromUnanswered(id: number, input: EntryInput, by: StaffMe): Promise<Entry>;
+  dismissUnanswered(id: number, by: StaffMe): Promise<void>;
+  listCandidates(): Promise<{ items: Candidate[] }>;
+  acceptCandidate(id: number, input: EntryInput, by: StaffMe): Promise<Entry>;
+  dismissCandidate(id: number, by: StaffMe): Promise<void>;
+  stats(query: StatsQuery): Promise<KbStats>;
+  importFile(file: { name: string; data: Buffer }, opts: { publish: boolean }, by: StaffMe): Promise<ImportReport>;
+  exportXlsx(): Promise<Buffer>;
+}
+
+export const IMPORT_LIMIT_BYTES = 10 * 1024 * 1024;
+
+const text = (max: number, name: string) => z.string().trim().max(max, `${name}最多${max}个字`);
+
+export const entryInputSchema = z.object({
+  question: text(200, '标准问题').min(1, '标准问题不能为空'),
+  similar: z.array(text(200, '相似问题').min(1, '相似问题不能为空')).max(200, '相似问题最多200条').default([]),
+  answer: text(5000, '答案').min(1, '答案不能为空'),
+  link: z
+    .string()
+    .trim()
+    .max(500)
+    .refine((v) => v === '' || /^(https?:\/\/|\/)\S+$/.test(v), '链接须以 http://、https:// 或 /（站内页面，如 /h5/#home/service-code）开头')
+    .transform((v) => (v === '' ? null : v))
+    .nullish()
+    .transform((v) => v ?? null),
+  product: text(50, '产品').default(''),
+  module: text(50, '模块').default(''),
+  version: text(50, '版本').default(''),
+  status: z.enum(ENTRY_STATUSES, { error: '状态须为 draft 或 published' }).default('draft'),
+}) satisfies z.ZodType<EntryInput, unknown>;
+
+const entryQuery = z.object({
+  q: z.string().trim().max(200).optional().transform((v) => v || undefined),
+  status: z.enum(ENTRY_STATUSES).optional().or(z.literal('').transform(() => undefined)),
+  module: z.string().trim().max(50).optional().transform((v) => v || undefined),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(20),
+});
+const pageQuery = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(20),
+});
+const statsQuery = z.object({
+  from: z.string().trim().optional().refine((v) => !v || !Number.isNaN(Date.parse(v)), 'from 不是有效日期'),
+  to: z.string().trim().optional().refine((v) => !v || !Number.isNaN(Date.parse(v)), 'to 不是有效日期'),
+});
+const attachBody = z.object({ entryId: z.coerce.number().int().positive('请选择条目') });
+const idParam = z.coerce.number().int().positive();
+
+/**
+ * /api/kb/*: one line per route (validate, call the service, answer). Needs staffSession()
+ * mounted before it. Reading entries is open to every staff role; everything else is admin only.
+ */
+export function kbAdminRoutes(kb: KbAdminService): Router<StaffState> {
+  const router = new Router<StaffState>({ prefix: '/api/kb' });
+  const anyStaff = requireStaff();
+  const admin = requireStaff('admin');
+  const json = bodyParser({ enableTypes: ['json'], jsonLimit: '256kb' });
+
+  router.get('/entries', anyStaff, async (ctx) => void (ctx.body = await kb.listEntries(parse(entryQuery, ctx.query))));
+  router.get('/entries/:id', anyStaff, async (ctx) => void (ctx.body = await kb.getEntry(id(ctx.params.id))));
+  router.post('/entries', admin, json, async (ctx) => void (ctx.body = await kb.createEntry(entryInput(ctx.request.body), me(ctx.state))));
+  router.put('/entries/:id', admin, json, async (ctx) => void (ctx.body = await kb.updateEntry(id(ctx.params.id), entryInput(ctx.request.body), me(ctx.state))));
+  router.post('/entries/:id/publish', admin, async (ctx) => void (ctx.body = await kb.setEntryStatus(id(ctx.params.id), 'published', me(ctx.state))));
+  router.post('/entries/:id/unpublish', admin, async (ctx) => void (ctx.body = await kb.setEntryStatus(id(ctx.params.id), 'draft', me(ctx.state))));
+  router.delete('/entries/:id', admin, async (ctx) => void (await kb.deleteEntry(id(ctx.params.id), me(ctx.state)), (ctx.status = 204)));
+
+  router.get('/unanswered', admin, async (ctx) => void (ctx.body = await kb.listUnanswered(parse(pageQuery, ctx.query))));
+  router.post('/unanswered/:id/attach', admin, json, async (ctx) => void (await kb.attachUnanswered(id(ctx.params.id), parse(attachBody, ctx.request.body).entryId, me(ctx.state)), (ctx.status = 204)));
+  router.post('/unanswered/:id/create', admin, json, async (ctx) => void (ctx.body = await kb.createFromUnanswered(id(ctx.params.id), entryInput(ctx.request.body), me(ctx.state))));
+  router.post('/unanswered/:id/dismiss', admin, async (ctx) => void (await kb.dismissUnanswered(id(ctx.params.id), me(ctx.state)), (ctx.status = 204)));
+
+  router.get('/candidates', admin, async (ctx) => void (ctx.body = await kb.listCandidates()));
+  router.post('/candidates/:id/accept', admin, json, async (ctx) => void (ctx.body = await kb.acceptCandidate(id(ctx.params.id), entryInput(ctx.request.body), me(ctx.state))));
+  router.post('/candidates/:id/dismiss', admin, async (ctx) => void (await kb.dismissCandidate(id(ctx.params.id), me(ctx.state)), (ctx.status = 204)));
+
+  router.get('/stats', admin, async (ctx) => void (ctx.body = await kb.stats(parse(statsQuery, ctx.query))));
+
+  router.post('/import', admin, async (ctx) => {
+    const form = await readMultipart(ctx.req, ctx.get('content-type'), ctx.get('content-length'));
+    const file = form.get('file');
+    if (!file || typeof file === 'string') throw new BadRequest('请选择要导入的 .xlsx 或 .csv 文件', 'no_file');
+    if (!/\.(xlsx|csv)$/i.test(file.name)) throw new BadRequest('只支持 .xlsx 或 .csv 文件', 'bad_file_type');
+    const data = Buffer.from(await file.arrayBuffer());
+    ctx.body = await kb.importFile({ name: file.name, data }, { publish: form.get('publish') === '1' }, me(ctx.state));
+  });
+  router.get('/export', admin, async (ctx) => {
+    ctx.body = await kb.exportXlsx();
+    ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    ctx.attachment(`知识库-${new Date().toISOString().slice(0, 10)}.xlsx`);
+  });
+  return router;
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new BadRequest(r.error.issues.map((i) => i.message).join('；'), 'invalid_request');
+  return r.data;
+}
+
+function entryInput(body: unknown): EntryInput {
+  return parse(entryInputSchema, body);
+}
+
+function id(raw: string | undefined): number {
+  const r = idParam.safeParse(raw);
+  if (!r.success) throw new BadRequest('无效的编号', 'invalid_id');
+  return r.data;
+}
+
+function me(state: StaffState): StaffMe {
+  return state.staff!; // requireStaff ran first
+}
+
+/** Parses a multipart/form-data body with the platform's own parser (undici's Response.formData). */
+async function readMultipart(req: NodeJS.ReadableStream, contentType: string, length: string): Promise<FormData> {
+  if (!/^multipart\/form-data/i.test(contentType)) throw new BadRequest('请以 multipart/form-data 上传文件', 'not_multipart');
+  let raw: Buffer;
+  try {
+    raw = await getRawBody(req as Parameters<typeof getRawBody>[0], { limit: IMPORT_LIMIT_BYTES, length: length || undefined });
+  } catch (err) {
+    if ((err as { type?: string }).type === 'entity.too.large') throw new PayloadTooLarge(IMPORT_LIMIT_BYTES);
+    throw new BadRequest('上传中断，请重试', 'upload_failed');
+  }
+  try {
+    return await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    throw new BadRequest('无法读取上传的文件', 'bad_multipart');
+  }
+}

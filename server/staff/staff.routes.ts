@@ -1,0 +1,72 @@
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { StaffMe } from '../../common/staff-api.js';
+import { requireStaff, type StaffState } from '../http/auth.js';
+import { AppError, BadRequest, Unauthorized } from '../http/errors.js';
+import type { Logger } from '../platform/logger.js';
+import { clearSessionCookie, sessionToken, setSessionCookie } from './cookie.js';
+import type { LoginThrottle } from './login-throttle.js';
+import type { StaffSessions } from './sessions.js';
+import type { StaffAccounts } from './staff.service.js';
+
+export interface StaffRoutesDeps {
+  accounts: StaffAccounts;
+  sessions: StaffSessions;
+  throttle: LoginThrottle;
+  logger: Logger;
+}
+
+export const BAD_CREDENTIALS = '用户名或密码错误';
+export const LOCKED_OUT = '登录失败次数过多，请15分钟后再试';
+
+const loginBody = z.object({ username: z.string().max(64), password: z.string().max(256) });
+
+export class TooManyAttempts extends AppError {
+  constructor() {
+    super(429, 'too_many_attempts', LOCKED_OUT);
+  }
+}
+
+/**
+ * /api/staff/session (login, logout) and /api/staff/me. Needs staffSession() mounted before it.
+ * Passwords and hashes never reach a log line or a response.
+ */
+export function staffRoutes(deps: StaffRoutesDeps): Router<StaffState> {
+  const router = new Router<StaffState>({ prefix: '/api/staff' });
+  const json = bodyParser({ enableTypes: ['json'], jsonLimit: '16kb' });
+
+  router.post('/session', json, async (ctx) => {
+    const body = loginBody.safeParse(ctx.request.body);
+    if (!body.success) throw new BadRequest('请输入用户名和密码', 'invalid_login');
+    const key = body.data.username.trim().toLowerCase();
+    if (await deps.throttle.isLocked(key)) {
+      deps.logger.warn({ username: key }, 'staff login refused: locked out');
+      throw new TooManyAttempts();
+    }
+    const me = await deps.accounts.authenticate(body.data.username, body.data.password);
+    if (!me) {
+      await deps.throttle.recordFailure(key);
+      deps.logger.info({ username: key }, 'staff login failed');
+      throw new Unauthorized(BAD_CREDENTIALS, 'bad_credentials');
+    }
+    await deps.throttle.clear(key);
+    const { token } = await deps.sessions.open(me.id);
+    setSessionCookie(ctx, token);
+    deps.logger.info({ staffId: me.id, role: me.role }, 'staff logged in');
+    ctx.body = me satisfies StaffMe;
+  });
+
+  router.delete('/session', async (ctx) => {
+    const token = sessionToken(ctx);
+    if (token) await deps.sessions.close(token);
+    clearSessionCookie(ctx);
+    ctx.status = 204;
+  });
+
+  router.get('/me', requireStaff(), (ctx) => {
+    ctx.body = ctx.state.staff satisfies StaffMe | undefined;
+  });
+
+  return router;
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { STAFF_ROLES, type StaffMe, type StaffRole } from '../../common/staff-api.js';
+import type { Db } from '../db/client.js';
+import { AppError, BadRequest } from '../http/errors.js';
+import { dummyHash, hashPassword, verifyPassword } from './password.js';
+import { findStaffByUsername, insertStaff } from './staff.repo.js';
+
+/** Usernames are case-insensitive: stored and looked up in lower case. */
+export const usernameSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9._-]{2,31}$/, '用户名须为3-32位字母、数字或 . _ -，并以字母或数字开头');
+
+export const newStaffSchema = z.object({
+  username: usernameSchema,
+  password: z.string().min(8, '密码至少8位').max(256, '密码最多256位'),
+  role: z.enum(STAFF_ROLES, { error: `角色必须是 ${STAFF_ROLES.join(' / ')} 之一` }),
+  displayName: z.string().trim().min(1, '显示名不能为空').max(32, '显示名最多32个字'),
+  maxConcurrent: z.coerce.number().int('并发上限须为整数').min(1, '并发上限至少为1').max(50, '并发上限最多为50').default(5),
+});
+export type NewStaff = z.input<typeof newStaffSchema>;
+
+export class UsernameTaken extends AppError {
+  constructor(readonly username: string) {
+    super(409, 'username_taken', `用户名 ${username} 已存在`);
+  }
+}
+
+/** Staff accounts: creation (CLI, admin) and password checks (login). */
+export class StaffAccounts {
+  constructor(private readonly db: Db) {}
+
+  async createStaff(input: NewStaff): Promise<StaffMe> {
+    const parsed = newStaffSchema.safeParse(input);
+    if (!parsed.success) throw new BadRequest(parsed.error.issues.map((i) => i.message).join('；'), 'invalid_staff');
+    const { password, ...rest } = parsed.data;
+    const row = await insertStaff(this.db, { ...rest, passwordHash: await hashPassword(password) });
+    if (!row) throw new UsernameTaken(rest.username);
+    return toMe(row);
+  }
+
+  /** The account when the password matches; undefined otherwise (unknown username included). */
+  async authenticate(username: string, password: string): Promise<StaffMe | undefined> {
+    const name = usernameSchema.safeParse(username);
+    const row = name.success ? await findStaffByUsername(this.db, name.data) : undefined;
+    // Verify even for an unknown username, against a dummy hash: same work, same timing.
+    const ok = await verifyPassword(password, row?.passwordHash ?? (await dummyHash()));
+    return row && ok ? toMe(row) : undefined;
+  }
+}
+
+export function toMe(row: { id: number; username: string; displayName: string; role: string }): StaffMe {
+  return { id: row.id, username: row.username, displayName: row.displayName, role: row.role as StaffRole };
+}
