@@ -22,6 +22,7 @@ const schema = z
     PORT: z.coerce.number({ error: 'PORT must be a whole number from 0 to 65535' }).int('PORT must be a whole number from 0 to 65535').min(0, 'PORT must be a whole number from 0 to 65535').max(65535, 'PORT must be a whole number from 0 to 65535').default(3000),
     HOST: z.string().trim().default('0.0.0.0'),
     DATA_DIR: z.string().trim().min(1).default('./data'),
+    CACHE_DIR: optionalString,
     DATABASE_URL: optionalString.refine(
       (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
       'DATABASE_URL must start with postgres:// or postgresql://',
@@ -75,6 +76,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** Rebuildable files (the trained NLU model); default DATA_DIR/cache. */
+  cacheDir: string;
   databaseUrl?: string;
   redisUrl?: string;
   /** Real credentials; undefined means "run the built-in simulator". */
@@ -110,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,
+    cacheDir: e.CACHE_DIR ?? `${e.DATA_DIR.replace(/\/+$/, '')}/cache`,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     wechat,

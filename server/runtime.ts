@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
-import { createServer, type Server } from 'node:http';
+import { resolve } from 'node:path';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { createApp } from './app.js';
@@ -66,8 +66,13 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     }
     cleanups.unshift(() => bus.close());
 
-    // Listen first: with PORT=0 the simulator needs the real port to push to.
-    const server = createServer();
+    // Listen first: with PORT=0 the simulator needs the real port to push to. Until the app is
+    // built, every request gets 503 (a push is retried by WeChat; /readyz is honestly not ready).
+    let handle: RequestListener | undefined;
+    const server = createServer((req, res) => {
+      if (handle) return handle(req, res);
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' }).end('503 starting');
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => resolve());
@@ -95,7 +100,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     const human = new BasicHumanService(database.db, bus);
     let bot = overrides.bot;
     if (!bot) {
-      const started = await startBot({ db: database.db, bus, logger, cacheDir: join(resolve(config.dataDir), 'cache'), publicBaseUrl: config.publicBaseUrl });
+      const started = await startBot({ db: database.db, bus, logger, cacheDir: resolve(config.cacheDir), publicBaseUrl: config.publicBaseUrl });
       bot = started.bot;
       cleanups.splice(cleanups.length - 1, 0, async () => started.close()); // before the database closes
     }
@@ -118,7 +123,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       kb: kbAdminService({ db: database.db, bus }),
       simulator: simulator?.app,
     });
-    server.on('request', app.callback());
+    handle = app.callback();
     outbox.start();
     if (simulator) {
       // Give the simulated account the custom menu, as `npm run menu:push` does for a real one.

@@ -74,7 +74,7 @@ async function waitForReady(url: string, output: () => string): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     try {
-      if ((await fetch(url)).status === 200) return;
+      if ((await fetch(url, { signal: AbortSignal.timeout(2000) })).status === 200) return;
     } catch {
       /* not listening yet */
     }

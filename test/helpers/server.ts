@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig, type Config } from '../../server/config.js';
 import { silentLogger } from '../../server/platform/logger.js';
 import { startServer, type Running, type ServerOverrides } from '../../server/runtime.js';
@@ -15,6 +17,8 @@ export async function startTestServer(
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
+    // One trained NLU model for the whole run instead of one per data folder.
+    CACHE_DIR: join(tmpdir(), 'wxdesk-test-cache'),
     ...(storage.dataDir ? { DATA_DIR: storage.dataDir } : { DATABASE_URL: storage.databaseUrl, REDIS_URL: storage.redisUrl }),
     ...opts.env,
   });

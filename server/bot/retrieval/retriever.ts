@@ -23,7 +23,7 @@ export interface RetrieverOptions {
 }
 
 /** Confidence bands; see docs/retrieval.md for how they were chosen. */
-export const THRESHOLDS = { answer: 0.2, suggest: 0.05 } as const;
+export const THRESHOLDS = { answer: 0.1, suggest: 0.03 } as const;
 
 /** Questions re-ranked per query. */
 const CANDIDATES = 60;
