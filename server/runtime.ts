@@ -102,7 +102,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     if (!bot) {
       const started = await startBot({ db: database.db, bus, logger, cacheDir: resolve(config.cacheDir), publicBaseUrl: config.publicBaseUrl });
       bot = started.bot;
-      cleanups.splice(cleanups.length - 1, 0, async () => started.close()); // before the database closes
+      cleanups.splice(cleanups.length - 1, 0, () => started.close()); // before the database closes
     }
     const router = new ConversationRouter(bot, human);
     const pushHandler = new PushHandler({ db: database.db, router, bus, logger, replyBudgetMs: config.replyBudgetMs });

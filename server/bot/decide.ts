@@ -55,6 +55,15 @@ const PICK_WINDOW_MS = 30 * 60_000;
 const UP = new Set(['有用', '有帮助', '解决了', '好用', '有效', '👍']);
 const DOWN = new Set(['没用', '没有用', '无用', '没帮助', '没解决', '不对', '👎']);
 
+/**
+ * Whether the previous turn matters for this question: only a number (a pick) or a short reply
+ * (feedback) looks back. Everything else skips the read.
+ */
+export function needsPrevious(question: string): boolean {
+  const compact = question.trim().replace(/[\s。.!！?？~～]/g, '');
+  return pickNumber(compact) !== null || compact.length <= 8;
+}
+
 export function decide(i: DecideInput): Decision {
   const q = i.question.trim();
   const compact = q.replace(/[\s。.!！?？~～]/g, '');

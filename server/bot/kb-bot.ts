@@ -2,10 +2,10 @@ import type { Bot, BotAnswer, Turn } from '../chat/ports.js';
 import type { Db } from '../db/client.js';
 import type { Bus } from '../platform/bus.js';
 import type { Logger } from '../platform/logger.js';
-import { decide, type Decision } from './decide.js';
-import { countHit, loadIndexDocs, loadSynonyms } from './kb/kb.service.js';
-import { lastTurn, recordFeedback, recordTurn, type TurnBand } from './kb/turns.service.js';
-import { logUnanswered } from './kb/unanswered.service.js';
+import { decide, needsPrevious, type Decision } from './decide.js';
+import { loadIndexDocs, loadSynonyms } from './kb/kb.service.js';
+import { lastTurn, recordFeedback, type TurnBand } from './kb/turns.service.js';
+import { BotLedger } from './ledger.js';
 import type { Nlu } from './nlu/index.js';
 import { buildRetriever, type Retriever } from './retrieval/index.js';
 
@@ -36,9 +36,11 @@ export class KbBot implements Bot {
   private snapshot!: Snapshot;
   private reloadTimer?: NodeJS.Timeout;
   private readonly off: () => void;
+  private readonly ledger: BotLedger;
 
   private constructor(private readonly o: KbBotOptions) {
     this.off = o.bus.on('knowledge.changed', () => this.scheduleReload());
+    this.ledger = new BotLedger(o.db, o.logger);
   }
 
   static async create(o: KbBotOptions): Promise<KbBot> {
@@ -50,7 +52,10 @@ export class KbBot implements Bot {
   async answer(question: string, turn: Turn): Promise<BotAnswer> {
     const { db } = this.o;
     const conversationId = turn.conversation.id;
-    const [previous, nlu] = await Promise.all([lastTurn(db, conversationId), this.o.nlu.classify(question)]);
+    const [previous, nlu] = await Promise.all([
+      needsPrevious(question) ? lastTurn(db, conversationId) : undefined,
+      this.o.nlu.classify(question),
+    ]);
     const { retriever, entries } = this.snapshot;
     const ranked = retriever.rank(question, 5);
     const d = decide({
@@ -73,9 +78,15 @@ export class KbBot implements Bot {
     return this.snapshot.retriever.size;
   }
 
-  close(): void {
+  /** Writes pending counters and the unanswered log (tests read them). */
+  flush(): Promise<void> {
+    return this.ledger.flush();
+  }
+
+  async close(): Promise<void> {
     this.off();
     clearTimeout(this.reloadTimer);
+    await this.ledger.close();
   }
 
   async reload(): Promise<void> {
@@ -98,27 +109,26 @@ export class KbBot implements Bot {
    * rate the answer); counters and the unanswered log can follow after.
    */
   private async record(conversationId: number, question: string, d: Decision): Promise<void> {
-    const { db, logger } = this.o;
-    const later = (p: Promise<unknown>) => void p.catch((err: unknown) => logger.error({ err }, 'bot bookkeeping failed'));
+    const { ledger } = this;
     switch (d.kind) {
       case 'answer':
-        await recordTurn(db, { conversationId, question, band: 'answer', entryId: d.entryId, score: d.confidence });
-        later(countHit(db, d.entryId));
+        await ledger.recordTurn({ conversationId, question, band: 'answer', entryId: d.entryId, score: d.confidence });
+        ledger.countHit(d.entryId);
         return;
       case 'suggest':
-        await recordTurn(db, { conversationId, question, band: 'suggest', entryId: d.suggestions[0], suggestions: d.suggestions, score: d.confidence });
-        later(logUnanswered(db, question));
+        await ledger.recordTurn({ conversationId, question, band: 'suggest', entryId: d.suggestions[0], suggestions: d.suggestions, score: d.confidence });
+        ledger.logUnanswered(question);
         return;
       case 'none':
-        await recordTurn(db, { conversationId, question, band: 'none', score: d.confidence });
-        later(logUnanswered(db, question));
+        await ledger.recordTurn({ conversationId, question, band: 'none', score: d.confidence });
+        ledger.logUnanswered(question);
         return;
       case 'feedback':
-        await recordFeedback(db, d.turnId, d.value);
+        await recordFeedback(this.o.db, d.turnId, d.value);
         return;
       default: {
         const band: TurnBand = d.kind === 'chitchat' ? 'chitchat' : 'intent';
-        await recordTurn(db, { conversationId, question, band });
+        await ledger.recordTurn({ conversationId, question, band });
       }
     }
   }

@@ -13,7 +13,7 @@ import type { IntentSeed } from './types.js';
 
 export interface StartedBot {
   bot: KbBot;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
@@ -34,9 +34,9 @@ export async function startBot(o: { db: Db; bus: Bus; logger: Logger; cacheDir: 
   const offCandidates = registerCandidateListeners(o.bus, o.db);
   return {
     bot,
-    close() {
+    async close() {
       offCandidates();
-      bot.close();
+      await bot.close();
     },
   };
 }

@@ -33,6 +33,11 @@ export class Batcher<I, O> {
 
   constructor(private readonly o: BatcherOptions<I, O>) {}
 
+  /** Resolves when nothing is queued or being written. */
+  async idle(): Promise<void> {
+    while (this.writing || this.queue.length > 0) await new Promise((r) => setTimeout(r, 5));
+  }
+
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });

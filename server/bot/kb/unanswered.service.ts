@@ -45,6 +45,58 @@ export async function logUnanswered(db: DbOrTx, question: string): Promise<Unans
   return row;
 }
 
+/**
+ * Logs many questions at once (the bot's background queue): one candidate read for the whole
+ * batch instead of one per question, and questions of the batch cluster with each other too.
+ * Same clustering rule as logUnanswered.
+ */
+export async function logUnansweredBatch(db: Db, questions: string[]): Promise<void> {
+  const items = questions
+    .map((q) => q.trim().slice(0, MAX_TEXT))
+    .map((text) => ({ text, normalized: normalizeQuestion(text) }))
+    .filter((i) => i.normalized !== '')
+    .map((i) => ({ ...i, grams: bigramSet(i.normalized) }));
+  if (items.length === 0) return;
+  const windows = items.map((i) => lengthWindow(i.normalized, i.grams));
+  const minLen = Math.min(...windows.map((w) => w.min));
+  const maxLen = Math.max(...windows.map((w) => w.max));
+  const t = unansweredQuestions;
+  const rows = await db
+    .select({ id: t.id, normalized: t.normalized })
+    .from(t)
+    .where(and(eq(t.status, 'open'), sql`char_length(${t.normalized}) between ${minLen} and ${maxLen}`))
+    .orderBy(desc(t.lastAskedAt))
+    .limit(CANDIDATE_SCAN);
+  const known = rows.map((r) => ({ id: r.id as number | undefined, normalized: r.normalized, grams: bigramSet(r.normalized), texts: [] as string[], firstText: '' }));
+  for (const [n, item] of items.entries()) {
+    const w = windows[n]!;
+    let best: (typeof known)[number] | undefined;
+    let bestScore = CLUSTER_JACCARD;
+    for (const k of known) {
+      const len = [...k.normalized].length;
+      if (len < w.min || len > w.max) continue;
+      const score = k.normalized === item.normalized ? 1 : jaccard(item.grams, k.grams);
+      if (score >= bestScore && (!best || score > bestScore)) {
+        best = k;
+        bestScore = score;
+      }
+    }
+    if (best) best.texts.push(item.text);
+    else known.push({ id: undefined, normalized: item.normalized, grams: item.grams, texts: [], firstText: item.text });
+  }
+  await db.transaction(async (tx) => {
+    for (const k of known) {
+      if (k.id === undefined) {
+        // A new cluster: its first wording, then the rest of the batch's wordings.
+        const created = await logUnanswered(tx, k.firstText);
+        for (const text of k.texts) if (created) await bumpCluster(tx, created, text);
+      } else {
+        for (const text of k.texts) await bumpCluster(tx, { id: k.id } as UnansweredCluster, text);
+      }
+    }
+  });
+}
+
 export interface UnansweredQuery {
   status?: UnansweredStatus;
   /** 'count' (default): most asked first; 'recent': last asked first. */
@@ -115,18 +167,22 @@ export async function dismissUnanswered(db: Db, unansweredId: number): Promise<v
 
 // ---- helpers
 
-async function nearestOpenCluster(db: DbOrTx, normalized: string, grams: Set<string>): Promise<UnansweredCluster | undefined> {
+/** The normalised lengths a cluster can have and still reach CLUSTER_JACCARD with this text. */
+function lengthWindow(normalized: string, grams: Set<string>): { min: number; max: number } {
   const size = grams.size;
   const len = [...normalized].length;
-  const minLen = Math.ceil(CLUSTER_JACCARD * size) + (len > 1 ? 1 : 0);
-  const maxLen = Math.floor(size / CLUSTER_JACCARD) + 1;
+  return { min: Math.ceil(CLUSTER_JACCARD * size) + (len > 1 ? 1 : 0), max: Math.max(Math.floor(size / CLUSTER_JACCARD) + 1, len) };
+}
+
+async function nearestOpenCluster(db: DbOrTx, normalized: string, grams: Set<string>): Promise<UnansweredCluster | undefined> {
+  const { min: minLen, max: maxLen } = lengthWindow(normalized, grams);
   const rows = await db
     .select()
     .from(unansweredQuestions)
     .where(
       and(
         eq(unansweredQuestions.status, 'open'),
-        sql`char_length(${unansweredQuestions.normalized}) between ${minLen} and ${Math.max(maxLen, len)}`,
+        sql`char_length(${unansweredQuestions.normalized}) between ${minLen} and ${maxLen}`,
       ),
     )
     .orderBy(desc(unansweredQuestions.lastAskedAt))

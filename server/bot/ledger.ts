@@ -1,0 +1,79 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import type { Logger } from '../platform/logger.js';
+import { Batcher } from '../platform/batcher.js';
+import { botTurns } from './kb/schema.js';
+import type { NewTurn } from './kb/turns.service.js';
+import { logUnansweredBatch } from './kb/unanswered.service.js';
+
+/**
+ * The bot's bookkeeping, kept off the push's critical path (issue #3's end-to-end target):
+ * - turns are written in group commits (awaited: the next message may pick a suggestion);
+ * - hit counters add up in memory and are written once a second;
+ * - the unanswered log is fed in batches, one candidate scan per batch.
+ */
+export class BotLedger {
+  private readonly turns: Batcher<NewTurn, void>;
+  private readonly unanswered: Batcher<string, void>;
+  private hits = new Map<number, number>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly db: Db, private readonly logger: Logger) {
+    let seq = 0;
+    this.turns = new Batcher({ write: (items) => this.writeTurns(items), conflictKey: () => String(seq++), lingerMs: 1 });
+    this.unanswered = new Batcher({ write: async (qs) => (await logUnansweredBatch(db, qs), qs.map(() => undefined)), conflictKey: () => String(seq++), lingerMs: 100, maxBatch: 200 });
+    this.timer = setInterval(() => void this.flushHits(), 1000);
+    this.timer.unref();
+  }
+
+  recordTurn(turn: NewTurn): Promise<void> {
+    return this.turns.submit(turn);
+  }
+
+  countHit(entryId: number): void {
+    this.hits.set(entryId, (this.hits.get(entryId) ?? 0) + 1);
+  }
+
+  logUnanswered(question: string): void {
+    this.unanswered.submit(question).catch((err: unknown) => this.logger.error({ err }, 'unanswered log failed'));
+  }
+
+  /** Writes what is pending (shutdown, tests). */
+  async flush(): Promise<void> {
+    await this.flushHits();
+    await this.unanswered.idle();
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  private async writeTurns(items: NewTurn[]): Promise<void[]> {
+    await this.db.insert(botTurns).values(
+      items.map((t) => ({
+        conversationId: t.conversationId,
+        question: t.question,
+        band: t.band,
+        entryId: t.entryId ?? null,
+        suggestions: t.suggestions ?? null,
+        score: t.score ?? null,
+      })),
+    );
+    return items.map(() => undefined);
+  }
+
+  private async flushHits(): Promise<void> {
+    if (this.hits.size === 0) return;
+    const pending = this.hits;
+    this.hits = new Map();
+    const values = sql.join([...pending].map(([id, n]) => sql`(${id}::int, ${n}::int)`), sql`, `);
+    try {
+      await this.db.execute(sql`UPDATE faq_entries e SET hits = e.hits + c.n FROM (VALUES ${values}) AS c(id, n) WHERE e.id = c.id`);
+    } catch (err) {
+      // Put them back: the next flush tries again.
+      for (const [id, n] of pending) this.hits.set(id, (this.hits.get(id) ?? 0) + n);
+      this.logger.error({ err }, 'hit counters not written');
+    }
+  }
+}
