@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
-import { config as loadDotenv } from 'dotenv';
 import { Redis } from 'ioredis';
-import { ConfigError, loadConfig, type Config } from '../server/config.js';
-import { openDatabase, type Database } from '../server/db/client.js';
-import { DataDirLocked } from '../server/db/data-dir-lock.js';
+import type { Config } from '../server/config.js';
+import type { Database } from '../server/db/client.js';
+import { fail, loadCliConfig, openCliDatabase } from './cli-storage.js';
 import { createLocalBus, createRedisBus, type Bus } from '../server/platform/bus.js';
 
 /**
@@ -19,28 +17,8 @@ export interface KbCli {
 }
 
 export async function openKbCli(): Promise<KbCli> {
-  if (existsSync('.env')) loadDotenv({ path: '.env', quiet: true });
-  let config: Config;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) fail(err.message, 2);
-    throw err;
-  }
-  let database: Database;
-  try {
-    database = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
-  } catch (err) {
-    if (err instanceof DataDirLocked) {
-      fail(
-        `数据目录 ${err.dir} 正被另一个进程（pid ${err.pid}）使用，多半是正在运行的服务器。\n` +
-          `嵌入式数据库同一时间只能由一个进程打开：请在管理台的“知识库 → 导入/导出”页面操作，或先停止服务器再运行本命令。\n` +
-          `(${err.message})`,
-        3,
-      );
-    }
-    throw err;
-  }
+  const config = loadCliConfig();
+  const database = await openCliDatabase(config, '请在管理台的“知识库 → 导入/导出”页面操作，或先停止服务器再运行本命令。');
   let redis: Redis | undefined;
   let bus: Bus;
   if (config.redisUrl) {
@@ -61,7 +39,4 @@ export async function openKbCli(): Promise<KbCli> {
   };
 }
 
-export function fail(message: string, code = 1): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
-}
+export { fail };

@@ -6,22 +6,13 @@
  * Exit codes: 0 created, 1 refused (bad input, duplicate username, failure), 2 bad configuration,
  * 3 the embedded data folder is in use by a running server.
  */
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { config as loadDotenv } from 'dotenv';
 import { STAFF_ROLES } from '../common/staff-api.js';
-import { ConfigError, loadConfig } from '../server/config.js';
-import { openDatabase, type Database } from '../server/db/client.js';
-import { DataDirLocked } from '../server/db/data-dir-lock.js';
+import { fail, loadCliConfig, openCliDatabase } from './cli-storage.js';
 import { AppError } from '../server/http/errors.js';
 import { StaffAccounts } from '../server/staff/staff.service.js';
 
 const USAGE = `用法: npm run staff:add -- --username 用户名 --password 密码 --role ${STAFF_ROLES.join('|')} --name 显示名 [--max 并发上限]`;
-
-function fail(message: string, code = 1): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
-}
 
 async function main(): Promise<void> {
   let args;
@@ -48,29 +39,8 @@ async function main(): Promise<void> {
   if (missing.length) fail(`缺少参数: ${missing.map((k) => `--${k}`).join(', ')}\n${USAGE}`);
   if (!(STAFF_ROLES as readonly string[]).includes(args.role!)) fail(`无效的角色 "${args.role}"：必须是 ${STAFF_ROLES.join(' / ')} 之一`);
 
-  if (existsSync('.env')) loadDotenv({ path: '.env', quiet: true });
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) fail(err.message, 2);
-    throw err;
-  }
-
-  let database: Database;
-  try {
-    database = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
-  } catch (err) {
-    if (err instanceof DataDirLocked) {
-      fail(
-        `${err.message}\n` +
-          `数据目录 ${err.dir} 正被运行中的服务器占用（嵌入式数据库只允许一个进程打开）。` +
-          `请先停止服务器再运行 staff:add，或在服务器模式下设置 DATABASE_URL 使用 PostgreSQL。`,
-        3,
-      );
-    }
-    fail(`无法打开数据库: ${(err as Error).message}`);
-  }
+  const config = loadCliConfig();
+  const database = await openCliDatabase(config, '请先停止服务器再运行 staff:add，或在服务器模式下设置 DATABASE_URL 使用 PostgreSQL。');
   let outcome: { ok: true; text: string } | { ok: false; text: string };
   try {
     const me = await new StaffAccounts(database.db).createStaff({
