@@ -1,12 +1,12 @@
-/**
- * Text normalisation for the knowledge base's own comparisons: duplicate standard questions
- * and the unanswered log's clusters. Pure: no I/O. (The retriever has its own normaliser with
- * synonyms; this one is deliberately plain so that clustering does not depend on the synonym table.)
- */
+import { fold } from '../retrieval/normalize.js';
 
-/** NFKC folds full-width letters, digits and punctuation to half width; then lower-case, no punctuation, symbols or spaces. */
+/**
+ * Text comparisons of the knowledge base itself: duplicate standard questions and the
+ * unanswered log's clusters. Pure: no I/O. It is the retriever's fold without synonyms, so that
+ * clustering does not change when the synonym table does.
+ */
 export function normalizeQuestion(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[\p{P}\p{S}\p{Z}\s]+/gu, '');
+  return fold(text);
 }
 
 /** The set of character bigrams of a normalised text; a one-character text is its own gram. */
