@@ -20,7 +20,7 @@ export class BotLedger {
 
   constructor(private readonly db: Db, private readonly logger: Logger) {
     let seq = 0;
-    this.turns = new Batcher({ write: (items) => this.writeTurns(items), conflictKey: () => String(seq++), lingerMs: 1 });
+    this.turns = new Batcher({ write: (items) => this.writeTurns(items), conflictKey: () => String(seq++), lingerMs: 2 });
     this.unanswered = new Batcher({ write: async (qs) => (await logUnansweredBatch(db, qs), qs.map(() => undefined)), conflictKey: () => String(seq++), lingerMs: 100, maxBatch: 200 });
     this.timer = setInterval(() => void this.flushHits(), 1000);
     this.timer.unref();
