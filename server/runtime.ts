@@ -37,19 +37,45 @@ export interface Running {
   close(): Promise<void>;
 }
 
-/**
- * Builds every dependency from the configuration and listens. The simulator starts
- * when no real WeChat credentials are configured; the API client then talks to it.
- */
-/** Replaceable parts, for tests and for the issues that plug in here (#3 bot, #4 human service). */
+/** Replaceable parts, for tests and for the issues that plug in here (#4 human service). */
 export interface ServerOverrides {
   bot?: Bot;
   simulator?: Partial<SimulatorOptions>;
 }
 
+/**
+ * The order of shutdown: stop accepting and finish in-flight requests, then late answers and
+ * the outbox, then what they use, and the database last.
+ */
+const PHASES = ['http', 'work', 'bot', 'simulator', 'bus', 'redis', 'storage'] as const;
+type Phase = (typeof PHASES)[number];
+
+class Shutdown {
+  private readonly steps = new Map<Phase, Array<() => Promise<unknown>>>();
+  add(phase: Phase, step: () => Promise<unknown>): void {
+    this.steps.set(phase, [...(this.steps.get(phase) ?? []), step]);
+  }
+  async run(): Promise<void> {
+    for (const phase of PHASES) {
+      for (const step of this.steps.get(phase) ?? []) {
+        try {
+          await step();
+        } catch {
+          /* keep closing the rest */
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Builds every dependency from the configuration and listens. The simulator starts
+ * when no real WeChat credentials are configured; the API client then talks to it.
+ */
 export async function startServer(config: Config, logger: Logger, overrides: ServerOverrides = {}): Promise<Running> {
   const database = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
-  const cleanups: Array<() => Promise<unknown>> = [() => database.close()];
+  const shutdown = new Shutdown();
+  shutdown.add('storage', () => database.close());
   try {
     const onBusError = (err: unknown, event: string) => logger.error({ err, event }, 'event handler failed');
     let redis: Redis | undefined;
@@ -59,12 +85,12 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       redis = r;
       r.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
       await r.connect();
-      cleanups.unshift(() => r.quit().catch(() => r.disconnect()));
+      shutdown.add('redis', () => r.quit().catch(() => r.disconnect()));
       bus = await createRedisBus(r, onBusError);
     } else {
       bus = createLocalBus(onBusError);
     }
-    cleanups.unshift(() => bus.close());
+    shutdown.add('bus', () => bus.close());
 
     // Listen first: with PORT=0 the simulator needs the real port to push to. Until the app is
     // built, every request gets 503 (a push is retried by WeChat; /readyz is honestly not ready).
@@ -77,7 +103,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       server.once('error', reject);
       server.listen(config.port, config.host, () => resolve());
     });
-    cleanups.unshift(() => closeServer(server));
+    shutdown.add('http', () => closeServer(server));
     const port = (server.address() as AddressInfo).port;
     const local = `http://127.0.0.1:${port}`;
 
@@ -90,7 +116,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       wechat = simulatedCredentials();
       simulator = createSimulator({ ...wechat, pushUrl: `${local}/wechat`, basePath: '/simulator', logger, ...overrides.simulator });
       const sim = simulator;
-      cleanups.splice(1, 0, () => sim.close()); // after the HTTP server, before the bus
+      shutdown.add('simulator', () => sim.close());
       apiBase = `${local}/simulator`;
       logger.info({ url: `${config.publicBaseUrl ?? `http://localhost:${port}`}/simulator/` }, 'no WeChat credentials: the WeChat simulator is running');
     }
@@ -102,7 +128,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     if (!bot) {
       const started = await startBot({ db: database.db, bus, logger, cacheDir: resolve(config.cacheDir), publicBaseUrl: config.publicBaseUrl });
       bot = started.bot;
-      cleanups.splice(cleanups.length - 1, 0, () => started.close()); // before the database closes
+      shutdown.add('bot', () => started.close());
     }
     const router = new ConversationRouter(bot, human);
     const pushHandler = new PushHandler({ db: database.db, router, bus, logger, replyBudgetMs: config.replyBudgetMs });
@@ -132,9 +158,8 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
         .then((menu) => api.createMenu(resolveMenu(menu, { publicBaseUrl, oauthBase: `${publicBaseUrl}/simulator`, appId: wechat.appId })))
         .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not create the simulator menu'));
     }
-    // On close: stop accepting and finish in-flight requests (closeServer is first in the list),
-    // then late answers, then the outbox, and only then the bus, Redis and the database.
-    cleanups.splice(1, 0, () => pushHandler.drain(), () => outbox.stop());
+    shutdown.add('work', () => pushHandler.drain());
+    shutdown.add('work', () => outbox.stop());
 
     let closing: Promise<void> | undefined;
     return {
@@ -146,10 +171,10 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       outbox,
       wechat,
       simulator,
-      close: () => (closing ??= runAll(cleanups)),
+      close: () => (closing ??= shutdown.run()),
     };
   } catch (err) {
-    await runAll(cleanups);
+    await shutdown.run();
     throw err;
   }
 }
@@ -165,14 +190,4 @@ function closeServer(server: Server): Promise<void> {
     server.close(() => resolve());
     server.closeIdleConnections();
   });
-}
-
-async function runAll(steps: Array<() => Promise<unknown>>): Promise<void> {
-  for (const step of steps) {
-    try {
-      await step();
-    } catch {
-      /* keep closing the rest */
-    }
-  }
 }
