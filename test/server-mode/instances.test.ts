@@ -59,6 +59,19 @@ describe('two instances in server mode', () => {
     expect(sim.platform.stats.tokenRequests - before).toBe(1);
   });
 
+  it('reloads the bot index in every instance when one of them changes the knowledge base', async () => {
+    const db = driverFor(b);
+    const ask = async (text: string) => String((await db.send(db.build.text(sim.platform.addUser().openid, text))).reply?.Content ?? '');
+    expect(await ask('青鸾报表插件怎么激活')).toContain('#人工');
+    const { createEntry } = await import('../../server/bot/kb/kb.service.js');
+    await createEntry(
+      { db: a.database.db, bus: a.bus },
+      { question: '青鸾报表插件怎么激活', similar: [], answer: '青鸾报表插件在 工具 > 插件管理 中输入激活码即可激活。', product: '浪潮GS', module: '报表', version: '', status: 'published' },
+    );
+    await expect.poll(() => ask('青鸾报表插件如何激活'), { timeout: 10_000 }).toContain('插件管理');
+    db.close();
+  });
+
   it('carries events from one instance to the other through Redis', async () => {
     const heard = new Promise<number>((resolve) => b.bus.on('conversation.queued', (e) => resolve(e.conversationId)));
     await a.bus.emit('conversation.queued', { conversationId: 4242, customerId: 1 });
