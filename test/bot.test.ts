@@ -40,6 +40,9 @@ describe(`the bot through /wechat (${testMode()})`, () => {
     ['服务编码在哪查', '全称'],
     ['谁可以预约服务', 'VIP'],
     ['加密狗插上了识别不到', '驱动'],
+    // Questions about reaching people are answered, not turned into a handoff.
+    ['怎么预约技术人员', 'VIP'],
+    ['没登录能转人工吗', '#人工'],
   ])('answers %j with the fact asked for (%s) and asks for feedback', async (question, fact) => {
     const answer = await user().ask(question);
     expect(answer).toContain(fact);

@@ -80,6 +80,16 @@ describe('decide', () => {
     expect(decide(input({ question: '我要找真人', nlu: { kind: 'intent', intent: 'handoff' } })).kind).toBe('handoff');
   });
 
+  it('hands off on a request even when the FAQ matches strongly', () => {
+    const d = decide(input({ question: '帮我转人工客服', ranked: ranked('answer', [2]), nlu: { kind: 'intent', intent: 'handoff' } }));
+    expect(d.kind).toBe('handoff');
+  });
+
+  it('answers a question about reaching people from the FAQ instead of handing off', () => {
+    const d = decide(input({ question: '怎么预约技术人员', ranked: ranked('answer', [2]), nlu: { kind: 'intent', intent: 'handoff' } }));
+    expect(d).toMatchObject({ kind: 'answer', entryId: 2 });
+  });
+
   it('answers a business question from the FAQ even when chit-chat also matches', () => {
     const d = decide(input({ question: '你好，忘记密码怎么办', ranked: ranked('answer', [1]), nlu: { kind: 'chitchat', answer: '你好呀！' } }));
     expect(d.kind).toBe('answer');

@@ -52,6 +52,9 @@ const FEEDBACK_WINDOW_MS = 30 * 60_000;
 /** "1/2/3" picks a suggestion within this long. */
 const PICK_WINDOW_MS = 30 * 60_000;
 
+/** Words that make a text a question rather than a request. */
+const QUESTION_WORDS = /怎么|怎样|如何|为什么|吗|么|？|\?|能不能|可不可以|是否|哪里|哪些|多久|几点/;
+
 const UP = new Set(['有用', '有帮助', '解决了', '好用', '有效', '👍']);
 const DOWN = new Set(['没用', '没有用', '无用', '没帮助', '没解决', '不对', '👎']);
 
@@ -84,11 +87,13 @@ export function decide(i: DecideInput): Decision {
     if (value) return { kind: 'feedback', turnId: i.previous!.id, value, text: value === 'up' ? botTexts.thanksForUp : botTexts.sorryForDown };
   }
 
-  // 3. A request for a human, in natural words.
-  if (i.nlu.kind === 'intent' && i.nlu.intent === 'handoff') return { kind: 'handoff' };
+  // 3. A request for a human, in natural words ("我要转人工"). A question about the service
+  // ("怎么预约技术人员", "没登录能转人工吗") with a strong FAQ match is answered instead.
+  const top = i.ranked.hits[0];
+  const askingAbout = QUESTION_WORDS.test(q) && i.ranked.band === 'answer';
+  if (i.nlu.kind === 'intent' && i.nlu.intent === 'handoff' && !askingAbout) return { kind: 'handoff' };
 
   // 4. A strong FAQ match wins over chit-chat: chit-chat never swallows a business question.
-  const top = i.ranked.hits[0];
   if (i.ranked.band === 'answer' && top) {
     const id = Number(top.entryId);
     const entry = i.entry(id);

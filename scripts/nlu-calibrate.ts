@@ -1,6 +1,6 @@
 /**
  * Measures the NLU and calibrates its thresholds (docs/nlu.md). Not shipped behaviour: run by hand,
- *   node --import tsx server/bot/nlu/calibrate.ts [--tokenizer bigram|nlpjs]
+ *   node --import tsx scripts/nlu-calibrate.ts [--tokenizer bigram|nlpjs]
  * It trains on the seed files, then scores
  *  - the held-out chit-chat and intent wordings of heldout.json (must get their label),
  *  - business questions: heldout.json's 'none' rows plus every question of server/bot/seed/faq-*.json
@@ -12,12 +12,12 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChitchatSeedEntry, DomainCase, FaqSeedEntry, IntentSeed } from '../types.js';
-import { createNlu, DEFAULT_TUNING, type NluResult } from './index.js';
-import type { TokenizerMode } from './manager.js';
-import { coverage, tokens, topicTokens } from './tokenize.js';
+import type { ChitchatSeedEntry, DomainCase, FaqSeedEntry, IntentSeed } from '../server/bot/types.js';
+import { createNlu, DEFAULT_TUNING, type NluResult } from '../server/bot/nlu/index.js';
+import type { TokenizerMode } from '../server/bot/nlu/manager.js';
+import { coverage, tokens, topicTokens } from '../server/bot/nlu/tokenize.js';
 
-const root = join(import.meta.dirname, '../../..');
+const root = join(import.meta.dirname, '..');
 const seedDir = join(root, 'server/bot/seed');
 const readJson = async <T>(p: string): Promise<T> => JSON.parse(await readFile(p, 'utf8')) as T;
 
@@ -25,7 +25,7 @@ const flag = process.argv.indexOf('--tokenizer');
 const mode = (flag >= 0 ? process.argv[flag + 1] : 'bigram') as TokenizerMode;
 const chitchat = await readJson<ChitchatSeedEntry[]>(join(seedDir, 'chitchat.json'));
 const intents = await readJson<IntentSeed[]>(join(seedDir, 'intents.json'));
-const heldout = await readJson<{ text: string; expect: string }[]>(join(import.meta.dirname, 'heldout.json'));
+const heldout = await readJson<{ text: string; expect: string }[]>(join(root, 'server/bot/nlu/heldout.json'));
 const oos = (await readJson<DomainCase[]>(join(root, 'test/bot-domain/oos.json'))).map((c) => c.question);
 
 const faqQuestions: string[] = [];
