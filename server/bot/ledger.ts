@@ -1,9 +1,9 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../platform/logger.js';
 import { Batcher } from '../platform/batcher.js';
 import { botTurns } from './kb/schema.js';
-import type { NewTurn } from './kb/turns.service.js';
+import { addHits } from './kb/entries.repo.js';
+import { turnRow, type NewTurn } from './kb/turns.service.js';
 import { logUnansweredBatch } from './kb/unanswered.service.js';
 
 /**
@@ -50,16 +50,7 @@ export class BotLedger {
   }
 
   private async writeTurns(items: NewTurn[]): Promise<void[]> {
-    await this.db.insert(botTurns).values(
-      items.map((t) => ({
-        conversationId: t.conversationId,
-        question: t.question,
-        band: t.band,
-        entryId: t.entryId ?? null,
-        suggestions: t.suggestions ?? null,
-        score: t.score ?? null,
-      })),
-    );
+    await this.db.insert(botTurns).values(items.map(turnRow));
     return items.map(() => undefined);
   }
 
@@ -67,9 +58,8 @@ export class BotLedger {
     if (this.hits.size === 0) return;
     const pending = this.hits;
     this.hits = new Map();
-    const values = sql.join([...pending].map(([id, n]) => sql`(${id}::int, ${n}::int)`), sql`, `);
     try {
-      await this.db.execute(sql`UPDATE faq_entries e SET hits = e.hits + c.n FROM (VALUES ${values}) AS c(id, n) WHERE e.id = c.id`);
+      await addHits(this.db, pending);
     } catch (err) {
       // Put them back: the next flush tries again.
       for (const [id, n] of pending) this.hits.set(id, (this.hits.get(id) ?? 0) + n);

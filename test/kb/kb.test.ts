@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/client.js';
 import {
-  countHit,
   createEntry,
   deleteEntry,
   getEntry,
@@ -12,6 +11,7 @@ import {
   updateEntry,
   type KbDeps,
 } from '../../server/bot/kb/kb.service.js';
+import { addHits } from '../../server/bot/kb/entries.repo.js';
 import { lastTurn, recordFeedback, recordTurn } from '../../server/bot/kb/turns.service.js';
 import { testMode } from '../helpers/mode.js';
 import { openKbFixture } from './fixture.js';
@@ -117,7 +117,7 @@ describe(`the knowledge base service (${testMode()})`, () => {
   it('counts hits and feedback once per turn', async () => {
     const e = await createEntry(deps, { question: '热线电话是多少', answer: '400-658-6000', status: 'published' });
     const turn = await recordTurn(deps.db, { conversationId: 7, question: '热线多少', band: 'answer', entryId: e.id, score: 0.93 });
-    await countHit(deps.db, e.id);
+    await addHits(deps.db, new Map([[e.id, 1]]));
     expect(await recordFeedback(deps.db, turn.id, 'up')).toBe(true);
     expect(await recordFeedback(deps.db, turn.id, 'down')).toBe(false);
     const none = await recordTurn(deps.db, { conversationId: 7, question: '天气', band: 'none' });

@@ -121,8 +121,11 @@ export async function updateEntryFields(db: DbOrTx, id: number, fields: Partial<
   return row;
 }
 
-export async function incrementHits(db: DbOrTx, id: number): Promise<void> {
-  await db.update(faqEntries).set({ hits: sql`${faqEntries.hits} + 1` }).where(eq(faqEntries.id, id));
+/** Adds hit counts to entries in one statement (the bot sums them in memory first). */
+export async function addHits(db: DbOrTx, counts: ReadonlyMap<number, number>): Promise<void> {
+  if (counts.size === 0) return;
+  const values = sql.join([...counts].map(([id, n]) => sql`(${id}::int, ${n}::int)`), sql`, `);
+  await db.execute(sql`UPDATE faq_entries e SET hits = e.hits + c.n FROM (VALUES ${values}) AS c(id, n) WHERE e.id = c.id`);
 }
 
 export async function incrementThumbs(db: DbOrTx, id: number, value: 'up' | 'down'): Promise<void> {
@@ -130,29 +133,22 @@ export async function incrementThumbs(db: DbOrTx, id: number, value: 'up' | 'dow
   await db.update(faqEntries).set(set).where(eq(faqEntries.id, id));
 }
 
-/** Every published entry with its similar questions, by entry id (the retriever's input). */
-export async function listPublishedWithQuestions(db: DbOrTx): Promise<{ entries: Entry[]; questions: { entryId: number; text: string }[] }> {
+/**
+ * Entries with their similar questions, by entry id: 'published' (the retriever's input) or
+ * 'live' (everything not deleted: the export).
+ */
+export async function listWithQuestions(
+  db: DbOrTx,
+  which: 'published' | 'live',
+): Promise<{ entries: Entry[]; questions: { entryId: number; text: string }[] }> {
+  const included = which === 'published' ? eq(faqEntries.status, 'published') : ne(faqEntries.status, 'deleted');
   const [entries, questions] = await inOrder([
-    db.select().from(faqEntries).where(eq(faqEntries.status, 'published')).orderBy(asc(faqEntries.id)),
+    db.select().from(faqEntries).where(included).orderBy(asc(faqEntries.id)),
     db
       .select({ entryId: faqQuestions.entryId, text: faqQuestions.text })
       .from(faqQuestions)
       .innerJoin(faqEntries, eq(faqEntries.id, faqQuestions.entryId))
-      .where(eq(faqEntries.status, 'published'))
-      .orderBy(asc(faqQuestions.entryId), asc(faqQuestions.id)),
-  ]);
-  return { entries, questions };
-}
-
-/** Every live entry with its similar questions (export). */
-export async function listLiveWithQuestions(db: DbOrTx): Promise<{ entries: Entry[]; questions: { entryId: number; text: string }[] }> {
-  const [entries, questions] = await inOrder([
-    db.select().from(faqEntries).where(ne(faqEntries.status, 'deleted')).orderBy(asc(faqEntries.id)),
-    db
-      .select({ entryId: faqQuestions.entryId, text: faqQuestions.text })
-      .from(faqQuestions)
-      .innerJoin(faqEntries, eq(faqEntries.id, faqQuestions.entryId))
-      .where(ne(faqEntries.status, 'deleted'))
+      .where(included)
       .orderBy(asc(faqQuestions.entryId), asc(faqQuestions.id)),
   ]);
   return { entries, questions };

@@ -1,11 +1,11 @@
 import ExcelJS from 'exceljs';
 import type { DbOrTx } from './entries.repo.js';
-import { listLiveWithQuestions } from './entries.repo.js';
+import { listWithQuestions } from './entries.repo.js';
 import { COLUMNS, SIMILAR_SEPARATOR } from './sheet.js';
 
 /** Every live entry (draft and published) as an .xlsx with the import's columns: a round trip imports it back. */
 export async function exportEntries(db: DbOrTx): Promise<Buffer> {
-  const { entries, questions } = await listLiveWithQuestions(db);
+  const { entries, questions } = await listWithQuestions(db, 'live');
   const similar = new Map<number, string[]>();
   for (const q of questions) similar.set(q.entryId, [...(similar.get(q.entryId) ?? []), q.text]);
 

@@ -1,4 +1,5 @@
 import { asc } from 'drizzle-orm';
+import type { Page } from '../../../common/kb-api.js';
 import type { Db } from '../../db/client.js';
 import { BadRequest, NotFound } from '../../http/errors.js';
 import type { Bus } from '../../platform/bus.js';
@@ -6,12 +7,11 @@ import type { ChitchatSeedEntry, IndexDoc, SynonymTable } from '../types.js';
 import {
   deleteSimilar,
   findLiveEntry,
-  incrementHits,
   insertEntries,
   insertSimilar,
   listLiveEntries,
   listLiveQuestions,
-  listPublishedWithQuestions,
+  listWithQuestions,
   listSimilarOf,
   updateEntryFields,
   type DbOrTx,
@@ -34,12 +34,7 @@ export interface KbDeps {
 }
 
 export type EntryDetail = Entry & { similar: SimilarQuestion[] };
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+export type { Page };
 export interface EntryQuery {
   text?: string;
   product?: string;
@@ -107,9 +102,6 @@ export async function deleteEntry(deps: KbDeps, id: number): Promise<void> {
 }
 
 /** The bot answered with this entry (answer band, or a picked suggestion). */
-export async function countHit(db: DbOrTx, entryId: number): Promise<void> {
-  await incrementHits(db, entryId);
-}
 
 export interface IndexSnapshot {
   /** Standard question first, then similar questions, per published entry. */
@@ -119,7 +111,7 @@ export interface IndexSnapshot {
 
 /** What the retriever indexes: every published entry's questions; entryId = String(faq_entries.id). */
 export async function loadIndexDocs(db: DbOrTx): Promise<IndexSnapshot> {
-  const { entries, questions } = await listPublishedWithQuestions(db);
+  const { entries, questions } = await listWithQuestions(db, 'published');
   const byEntry = new Map<number, string[]>();
   for (const q of questions) {
     const list = byEntry.get(q.entryId) ?? [];

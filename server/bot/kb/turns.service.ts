@@ -6,7 +6,7 @@ import { botTurns } from './schema.js';
 /**
  * What the bot did with each question (bot_turns): the statistics, the "1/2/3" follow-up of a
  * suggestion and "有用/没用" feedback read it. Recording a turn does not count a hit: the bot
- * calls countHit (kb.service) when it actually gives an entry's answer.
+ * counts a hit (entries.repo addHits, through its ledger) when it actually gives an entry's answer.
  */
 export type BotTurn = typeof botTurns.$inferSelect;
 export type TurnBand = 'answer' | 'suggest' | 'none' | 'chitchat' | 'intent';
@@ -22,18 +22,20 @@ export interface NewTurn {
   score?: number | null;
 }
 
+/** The row of a turn (one place for the defaults; the bot's ledger inserts these in batches). */
+export function turnRow(turn: NewTurn): typeof botTurns.$inferInsert {
+  return {
+    conversationId: turn.conversationId,
+    question: turn.question,
+    band: turn.band,
+    entryId: turn.entryId ?? null,
+    suggestions: turn.suggestions ?? null,
+    score: turn.score ?? null,
+  };
+}
+
 export async function recordTurn(db: DbOrTx, turn: NewTurn): Promise<BotTurn> {
-  const [row] = await db
-    .insert(botTurns)
-    .values({
-      conversationId: turn.conversationId,
-      question: turn.question,
-      band: turn.band,
-      entryId: turn.entryId ?? null,
-      suggestions: turn.suggestions ?? null,
-      score: turn.score ?? null,
-    })
-    .returning();
+  const [row] = await db.insert(botTurns).values(turnRow(turn)).returning();
   return row!;
 }
 
