@@ -33,16 +33,7 @@ export async function logUnanswered(db: DbOrTx, question: string): Promise<Unans
   const grams = bigramSet(normalized);
   const near = await nearestOpenCluster(db, normalized, grams);
   if (near) return bumpCluster(db, near, text);
-  const [row] = await db
-    .insert(unansweredQuestions)
-    .values({ text, normalized })
-    .onConflictDoUpdate({
-      // Same normalised text as a cluster that is no longer open (or a concurrent insert): count it there.
-      target: unansweredQuestions.normalized,
-      set: { count: sql`${unansweredQuestions.count} + 1`, lastAskedAt: sql`now()` },
-    })
-    .returning();
-  return row;
+  return insertCluster(db, text, normalized);
 }
 
 /**
@@ -87,9 +78,9 @@ export async function logUnansweredBatch(db: Db, questions: string[]): Promise<v
   await db.transaction(async (tx) => {
     for (const k of known) {
       if (k.id === undefined) {
-        // A new cluster: its first wording, then the rest of the batch's wordings.
-        const created = await logUnanswered(tx, k.firstText);
-        for (const text of k.texts) if (created) await bumpCluster(tx, created, text);
+        // A new cluster (the batch's scan found none near): its first wording, then the rest.
+        const created = await insertCluster(tx, k.firstText, k.normalized);
+        for (const text of k.texts) await bumpCluster(tx, created, text);
       } else {
         for (const text of k.texts) await bumpCluster(tx, { id: k.id } as UnansweredCluster, text);
       }
@@ -197,6 +188,19 @@ async function nearestOpenCluster(db: DbOrTx, normalized: string, grams: Set<str
     }
   }
   return best;
+}
+
+async function insertCluster(db: DbOrTx, text: string, normalized: string): Promise<UnansweredCluster> {
+  const [row] = await db
+    .insert(unansweredQuestions)
+    .values({ text, normalized })
+    .onConflictDoUpdate({
+      // Same normalised text as a cluster that is no longer open (or a concurrent insert): count it there.
+      target: unansweredQuestions.normalized,
+      set: { count: sql`${unansweredQuestions.count} + 1`, lastAskedAt: sql`now()` },
+    })
+    .returning();
+  return row!;
 }
 
 /** count + 1, last asked now, and the wording added to the variants (up to MAX_VARIANTS), atomically. */
