@@ -1,10 +1,10 @@
-import type { Bot, BotAnswer, Turn } from '../chat/ports.js';
+import type { Bot, BotAnswer, BotTurnRecord, Turn } from '../chat/ports.js';
 import type { Db } from '../db/client.js';
 import type { Bus } from '../platform/bus.js';
 import type { Logger } from '../platform/logger.js';
 import { decide, needsPrevious, type Decision } from './decide.js';
 import { loadIndexDocs, loadSynonyms } from './kb/kb.service.js';
-import { lastTurn, recordFeedback, type TurnBand } from './kb/turns.service.js';
+import { lastTurn, recordFeedback } from './kb/turns.service.js';
 import { BotLedger } from './ledger.js';
 import type { Nlu } from './nlu/index.js';
 import { buildRetriever, type Retriever } from './retrieval/index.js';
@@ -51,9 +51,8 @@ export class KbBot implements Bot {
 
   async answer(question: string, turn: Turn): Promise<BotAnswer> {
     const { db } = this.o;
-    const conversationId = turn.conversation.id;
     const [previous, nlu] = await Promise.all([
-      needsPrevious(question) ? lastTurn(db, conversationId) : undefined,
+      needsPrevious(question) ? lastTurn(db, turn.conversation.id) : undefined,
       this.o.nlu.classify(question),
     ]);
     const { retriever, entries } = this.snapshot;
@@ -69,8 +68,9 @@ export class KbBot implements Bot {
       now: new Date(this.now()),
       publicBaseUrl: this.o.publicBaseUrl,
     });
-    await this.record(conversationId, question, d);
-    return d.kind === 'handoff' ? { text: '', handoff: true, band: 'handoff' } : { text: d.text, band: d.kind };
+    const turnRecord = await this.record(question, d);
+    const answer: BotAnswer = d.kind === 'handoff' ? { text: '', handoff: true, band: 'handoff' } : { text: d.text, band: d.kind };
+    return turnRecord ? { ...answer, turn: turnRecord } : answer;
   }
 
   /** The number of indexed questions, for logs and tests. */
@@ -105,31 +105,26 @@ export class KbBot implements Bot {
   }
 
   /**
-   * The turn is stored before the reply goes out (the next message may pick a suggestion or
-   * rate the answer); counters and the unanswered log can follow after.
+   * The turn itself is returned, to be stored with the reply in one statement (the next message
+   * may pick a suggestion or rate the answer); counters and the unanswered log follow later.
    */
-  private async record(conversationId: number, question: string, d: Decision): Promise<void> {
+  private async record(question: string, d: Decision): Promise<BotTurnRecord | null> {
     const { ledger } = this;
     switch (d.kind) {
       case 'answer':
-        await ledger.recordTurn({ conversationId, question, band: 'answer', entryId: d.entryId, score: d.confidence });
         ledger.countHit(d.entryId);
-        return;
+        return { question, band: 'answer', entryId: d.entryId, score: d.confidence };
       case 'suggest':
-        await ledger.recordTurn({ conversationId, question, band: 'suggest', entryId: d.suggestions[0], suggestions: d.suggestions, score: d.confidence });
         ledger.logUnanswered(question);
-        return;
+        return { question, band: 'suggest', entryId: d.suggestions[0], suggestions: d.suggestions, score: d.confidence };
       case 'none':
-        await ledger.recordTurn({ conversationId, question, band: 'none', score: d.confidence });
         ledger.logUnanswered(question);
-        return;
+        return { question, band: 'none', score: d.confidence };
       case 'feedback':
         await recordFeedback(this.o.db, d.turnId, d.value);
-        return;
-      default: {
-        const band: TurnBand = d.kind === 'chitchat' ? 'chitchat' : 'intent';
-        await ledger.recordTurn({ conversationId, question, band });
-      }
+        return null;
+      default:
+        return { question, band: d.kind === 'chitchat' ? 'chitchat' : 'intent' };
     }
   }
 

@@ -1,33 +1,25 @@
 import type { Db } from '../db/client.js';
 import type { Logger } from '../platform/logger.js';
 import { Batcher } from '../platform/batcher.js';
-import { botTurns } from './kb/schema.js';
 import { addHits } from './kb/entries.repo.js';
-import { turnRow, type NewTurn } from './kb/turns.service.js';
 import { logUnansweredBatch } from './kb/unanswered.service.js';
 
 /**
  * The bot's bookkeeping, kept off the push's critical path (issue #3's end-to-end target):
- * - turns are written in group commits (awaited: the next message may pick a suggestion);
+ * - turns are not written here: the push stores each with its reply, in one statement;
  * - hit counters add up in memory and are written once a second;
  * - the unanswered log is fed in batches, one candidate scan per batch.
  */
 export class BotLedger {
-  private readonly turns: Batcher<NewTurn, void>;
   private readonly unanswered: Batcher<string, void>;
   private hits = new Map<number, number>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(private readonly db: Db, private readonly logger: Logger) {
     let seq = 0;
-    this.turns = new Batcher({ write: (items) => this.writeTurns(items), conflictKey: () => String(seq++), lingerMs: 2 });
     this.unanswered = new Batcher({ write: async (qs) => (await logUnansweredBatch(db, qs), qs.map(() => undefined)), conflictKey: () => String(seq++), lingerMs: 100, maxBatch: 200 });
     this.timer = setInterval(() => void this.flushHits(), 1000);
     this.timer.unref();
-  }
-
-  recordTurn(turn: NewTurn): Promise<void> {
-    return this.turns.submit(turn);
   }
 
   countHit(entryId: number): void {
@@ -47,11 +39,6 @@ export class BotLedger {
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
-  }
-
-  private async writeTurns(items: NewTurn[]): Promise<void[]> {
-    await this.db.insert(botTurns).values(items.map(turnRow));
-    return items.map(() => undefined);
   }
 
   private async flushHits(): Promise<void> {

@@ -6,6 +6,22 @@ import type { Conversation, Customer } from './conversations.repo.js';
  */
 export type Outgoing = { type: 'text'; content: string };
 
+/**
+ * The bot's record of a turn (band, entry, suggestions). It is stored in the same statement as
+ * the passive reply (one write fewer per push on the hot path), so the next message, which may
+ * pick a suggestion or rate the answer, always finds it.
+ */
+export interface BotTurnRecord {
+  question: string;
+  band: 'answer' | 'suggest' | 'none' | 'chitchat' | 'intent';
+  entryId?: number | null;
+  suggestions?: number[] | null;
+  score?: number | null;
+}
+
+/** What the router decided: the passive reply, and the bot's turn to store with it. */
+export type Reply = Outgoing & { botTurn?: BotTurnRecord };
+
 export interface Turn {
   customer: Customer;
   conversation: Conversation;
@@ -20,6 +36,8 @@ export interface BotAnswer {
   handoff?: boolean;
   /** Bot-internal label for analytics (answered, suggested, unknown, chitchat…). */
   band?: string;
+  /** The turn to store with the reply (see BotTurnRecord). */
+  turn?: BotTurnRecord;
 }
 
 export interface Bot {

@@ -8,7 +8,8 @@ import { insertMessage, openConversationFor, type Tx } from './conversations.rep
 import { finishPush, readPush } from './push-log.repo.js';
 import { Batcher } from '../platform/batcher.js';
 import { recordInboundBatch, recordPassiveReplies, type InboundRecord, type PassiveReply, type RecordedInbound } from './push-turn.repo.js';
-import type { Outgoing, Turn } from './ports.js';
+import type { BotTurnRecord, Outgoing, Reply, Turn } from './ports.js';
+import { botTurns } from '../db/schema.js';
 import type { ConversationRouter } from './router.js';
 import { texts } from './texts.js';
 
@@ -75,9 +76,9 @@ export class PushHandler {
     if (!turn) return this.replyOfEarlierTry(key, started);
     void this.o.bus.emit('message.created', { conversationId: turn.conversation.id, messageId: turn.messageId, direction: 'in', sender: 'customer' });
 
-    const routing = this.o.router.route(msg, turn).catch((err: unknown) => {
+    const routing = this.o.router.route(msg, turn).catch((err: unknown): Reply => {
       this.o.logger.error({ err, user: hashOpenid(msg.fromUserName) }, 'routing failed');
-      return { type: 'text', content: texts.systemBusy } satisfies Outgoing;
+      return { type: 'text', content: texts.systemBusy };
     });
     const left = this.o.replyBudgetMs - MARGIN_MS - (this.now() - started);
     const outcome = await within(routing, left);
@@ -85,7 +86,7 @@ export class PushHandler {
       const out = outcome.value;
       const xml = out ? textReply({ toUser: msg.fromUserName, fromUser: msg.toUserName, content: out.content, createTime: Math.floor(this.now() / 1000) }) : null;
       const content = out && xml ? out.content : null;
-      const replyId = await this.replies.submit({ key, conversationId: turn.conversation.id, content, xml });
+      const replyId = await this.replies.submit({ key, conversationId: turn.conversation.id, content, xml, botTurn: out?.botTurn });
       if (replyId !== null) void this.o.bus.emit('message.created', { conversationId: turn.conversation.id, messageId: replyId, direction: 'out', sender: 'bot' });
       return xml;
     }
@@ -136,12 +137,16 @@ export class PushHandler {
     return m.id;
   }
 
-  private async sendLate(msg: InboundMessage, turn: Turn, out: Outgoing | null): Promise<void> {
-    if (!out || out.content.trim() === '') return;
+  private async sendLate(msg: InboundMessage, turn: Turn, reply: Reply | null): Promise<void> {
+    if (!reply) return;
+    const { botTurn, ...out } = reply;
     const row = await this.o.db.transaction(async (tx) => {
+      if (botTurn) await insertBotTurn(tx, turn.conversation.id, botTurn);
+      if (out.content.trim() === '') return null;
       const messageId = await this.recordReply(tx, turn, out, 'custom');
       return enqueue(tx, { openid: msg.fromUserName, messageId, payload: out });
     });
+    if (!row) return;
     await this.o.bus.emit('outbox.enqueued', { outboxId: row.id });
   }
 
@@ -166,6 +171,10 @@ export class PushHandler {
   private now(): number {
     return (this.o.now ?? Date.now)();
   }
+}
+
+function insertBotTurn(tx: Tx, conversationId: number, t: BotTurnRecord): Promise<unknown> {
+  return tx.insert(botTurns).values({ conversationId, question: t.question, band: t.band, entryId: t.entryId ?? null, suggestions: t.suggestions ?? null, score: t.score ?? null });
 }
 
 /** A short human-readable line for the history (the full fields are in the payload). */

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { Conversation, Customer } from './conversations.repo.js';
-import type { Turn } from './ports.js';
+import type { BotTurnRecord, Turn } from './ports.js';
 
 /**
  * The two statements of a push's hot path, each for a whole batch of concurrent pushes
@@ -80,15 +80,18 @@ export interface PassiveReply {
   /** What was said; null when the reply is an empty body. */
   content: string | null;
   xml: string | null;
+  /** The bot's turn, stored in the same statement. */
+  botTurn?: BotTurnRecord;
 }
 
 /**
  * For a batch of pushes (distinct conversations), in one statement: stores each passive reply
- * and marks each push done with its reply XML. Returns each reply message's id, or null.
- * The SQL is the function wx_record_replies (server/db/migrations/0001_hot_path_functions.sql).
+ * and the bot's turn behind it, and marks each push done with its reply XML. Returns each
+ * reply message's id, or null.
+ * The SQL is the function wx_record_replies (server/db/migrations/0003_reply_with_bot_turn.sql).
  */
 export async function recordPassiveReplies(db: Db, replies: PassiveReply[]): Promise<Array<number | null>> {
-  const input = replies.map((p, i) => ({ ord: i, key: p.key, conversation_id: p.conversationId, content: p.content, xml: p.xml }));
+  const input = replies.map((p, i) => ({ ord: i, key: p.key, conversation_id: p.conversationId, content: p.content, xml: p.xml, turn: p.botTurn ?? null }));
   const result = await db.execute(sql`
     SELECT * FROM wx_record_replies(${JSON.stringify(input)}::jsonb)
   `);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../wechat/inbound.js';
 import type { Conversation, Customer } from './conversations.repo.js';
-import type { Bot, HumanService, Turn } from './ports.js';
+import type { Bot, BotAnswer, HumanService, Turn } from './ports.js';
 import { ConversationRouter } from './router.js';
 import { texts } from './texts.js';
 
-function setup(status: Conversation['status'] = 'bot', botAnswer = { text: '知识库答案', handoff: false }) {
+function setup(status: Conversation['status'] = 'bot', botAnswer: BotAnswer = { text: '知识库答案', handoff: false }) {
   const calls: string[] = [];
   const bot: Bot = {
     async answer(q) {
@@ -47,6 +47,18 @@ describe('ConversationRouter', () => {
     const { router, calls, turn } = setup();
     expect(await router.route(text(' 忘记密码怎么办 '), turn)).toEqual({ type: 'text', content: '知识库答案' });
     expect(calls).toEqual(['bot:忘记密码怎么办']);
+  });
+
+  it("carries the bot's turn with the reply, so both are stored in one statement", async () => {
+    const botTurn = { question: '忘记密码', band: 'answer' as const, entryId: 3, score: 0.4 };
+    const { router, turn } = setup('bot', { text: '答案', turn: botTurn });
+    expect(await router.route(text('忘记密码'), turn)).toEqual({ type: 'text', content: '答案', botTurn });
+  });
+
+  it("keeps a handoff's turn with the queue's reply", async () => {
+    const botTurn = { question: '我要找真人', band: 'intent' as const };
+    const { router, turn } = setup('bot', { text: '', handoff: true, turn: botTurn });
+    expect(await router.route(text('我要找真人'), turn)).toEqual({ type: 'text', content: 'queued', botTurn });
   });
 
   it.each(['#人工', '＃人工', ' #人工 '])('puts the chat in the queue on %j without asking the bot', async (cmd) => {

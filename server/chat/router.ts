@@ -1,5 +1,5 @@
 import type { InboundMessage } from '../wechat/inbound.js';
-import type { Bot, HumanService, Outgoing, Turn } from './ports.js';
+import type { Bot, HumanService, Outgoing, Reply, Turn } from './ports.js';
 import { normaliseCommand, texts } from './texts.js';
 
 /**
@@ -13,7 +13,7 @@ export class ConversationRouter {
     private readonly menuActions: Record<string, string> = { KF_CHAT: texts.menuChat },
   ) {}
 
-  async route(msg: InboundMessage, turn: Turn): Promise<Outgoing | null> {
+  async route(msg: InboundMessage, turn: Turn): Promise<Reply | null> {
     switch (msg.kind) {
       case 'text':
         return this.routeText(msg.content, turn);
@@ -43,15 +43,16 @@ export class ConversationRouter {
     }
   }
 
-  private async routeText(text: string, turn: Turn): Promise<Outgoing | null> {
+  private async routeText(text: string, turn: Turn): Promise<Reply | null> {
     const command = normaliseCommand(text);
     const withHuman = turn.conversation.status === 'queued' || turn.conversation.status === 'assigned';
     if (command === '#结束') return withHuman ? this.human.endByCustomer(turn) : say(texts.nothingToEnd);
     if (withHuman) return this.human.onCustomerMessage(turn, text);
     if (command === '#人工') return this.human.requestHuman(turn, 'command');
     const answer = await this.bot.answer(text.trim(), turn);
-    if (answer.handoff) return this.human.requestHuman(turn, 'intent');
-    return answer.text ? say(answer.text) : null;
+    // A handoff's turn is kept only when something is said (it is analytics, not state).
+    const out = answer.handoff ? await this.human.requestHuman(turn, 'intent') : answer.text ? say(answer.text) : null;
+    return out && answer.turn ? { ...out, botTurn: answer.turn } : out;
   }
 
   private async routeNonText(turn: Turn): Promise<Outgoing | null> {
