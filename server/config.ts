@@ -46,6 +46,16 @@ const schema = z
     WECHAT_MAX_SKEW_S: z.coerce.number({ error: 'WECHAT_MAX_SKEW_S must be a number of seconds (0 turns the check off)' }).int().min(0, 'WECHAT_MAX_SKEW_S must be 0 or more').default(300),
     PUBLIC_BASE_URL: optionalString.pipe(urlString('PUBLIC_BASE_URL').optional()),
     REPLY_BUDGET_MS: z.coerce.number({ error: 'REPLY_BUDGET_MS must be a number of milliseconds' }).int().min(100, 'REPLY_BUDGET_MS must be at least 100').max(4500, 'REPLY_BUDGET_MS must be at most 4500: WeChat gives up at 5 s').default(3000),
+    DESK_HOURS: z
+      .string()
+      .trim()
+      .default('always')
+      .refine((v) => v === 'always' || /^(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))? \d{2}:\d{2}-\d{2}:\d{2}(\s*,\s*(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))? \d{2}:\d{2}-\d{2}:\d{2})*$/.test(v), 'DESK_HOURS must be "always" or like "mon-fri 08:30-17:30, sat 09:00-12:00"'),
+    DESK_TIMEZONE: z.string().trim().default('Asia/Shanghai').refine((v) => { try { new Intl.DateTimeFormat('en', { timeZone: v }); return true; } catch { return false; } }, 'DESK_TIMEZONE must be an IANA time zone such as Asia/Shanghai'),
+    DESK_QUEUE_TIMEOUT_S: z.coerce.number({ error: 'DESK_QUEUE_TIMEOUT_S must be a number of seconds' }).int().min(10, 'DESK_QUEUE_TIMEOUT_S must be at least 10').default(600),
+    DESK_IDLE_TIMEOUT_S: z.coerce.number({ error: 'DESK_IDLE_TIMEOUT_S must be a number of seconds' }).int().min(10, 'DESK_IDLE_TIMEOUT_S must be at least 10').default(900),
+    DESK_ANSWER_TIMEOUT_S: z.coerce.number({ error: 'DESK_ANSWER_TIMEOUT_S must be a number of seconds' }).int().min(10, 'DESK_ANSWER_TIMEOUT_S must be at least 10').default(180),
+    DESK_SWEEP_MS: z.coerce.number({ error: 'DESK_SWEEP_MS must be a number of milliseconds' }).int().min(50, 'DESK_SWEEP_MS must be at least 50').default(5000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -88,6 +98,20 @@ export interface Config {
   publicBaseUrl?: string;
   replyBudgetMs: number;
   logLevel: string;
+  desk: DeskConfig;
+}
+
+/** The human service's rules (issue #4). */
+export interface DeskConfig {
+  /** "always", or opening hours such as "mon-fri 08:30-17:30, sat 09:00-12:00". */
+  hours: string;
+  timeZone: string;
+  queueTimeoutS: number;
+  idleTimeoutS: number;
+  /** An assigned chat whose customer waits this long for the agent goes to another agent. */
+  answerTimeoutS: number;
+  /** How often the timeout sweeper runs. */
+  sweepMs: number;
 }
 
 export class ConfigError extends Error {
@@ -123,5 +147,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl: e.PUBLIC_BASE_URL,
     replyBudgetMs: e.REPLY_BUDGET_MS,
     logLevel: e.LOG_LEVEL,
+    desk: {
+      hours: e.DESK_HOURS,
+      timeZone: e.DESK_TIMEZONE,
+      queueTimeoutS: e.DESK_QUEUE_TIMEOUT_S,
+      idleTimeoutS: e.DESK_IDLE_TIMEOUT_S,
+      answerTimeoutS: e.DESK_ANSWER_TIMEOUT_S,
+      sweepMs: e.DESK_SWEEP_MS,
+    },
   };
 }

@@ -35,7 +35,7 @@ export async function insertMessage(db: DbOrTx, m: NewMessage): Promise<Message>
   return row!;
 }
 
-export async function setConversationStatus(db: DbOrTx, id: number, status: 'bot' | 'queued' | 'assigned' | 'closed'): Promise<void> {
+export async function setConversationStatus(db: DbOrTx, id: number, status: 'bot' | 'queued' | 'assigned' | 'message' | 'closed'): Promise<void> {
   await db
     .update(conversations)
     .set({ status, updatedAt: new Date(), closedAt: status === 'closed' ? new Date() : null })

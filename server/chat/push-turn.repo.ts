@@ -58,6 +58,9 @@ function toRecorded(r: InboundRecord, row: RawRow | undefined): RecordedInbound 
     openid: r.openid,
     subscribed: row.subscribed!,
     lastInteractionAt: toDate(row.last_interaction_at),
+    accountId: row.account_id ?? null,
+    ratingPendingConversationId: row.rating_pending_conversation_id ?? null,
+    ratingAskedAt: toDate(row.rating_asked_at ?? null),
     createdAt: toDate(row.customer_created_at)!,
   };
   if (row.conversation_id === null || row.message_id === null) return { claimed: true, turn: null, customer, releasedHeld: row.released };
@@ -70,6 +73,13 @@ function toRecorded(r: InboundRecord, row: RawRow | undefined): RecordedInbound 
     createdAt: toDate(row.conversation_created_at)!,
     updatedAt: toDate(row.conversation_updated_at)!,
     closedAt: null,
+    lane: row.lane ?? null,
+    queuedAt: toDate(row.queued_at ?? null),
+    assignedAt: toDate(row.assigned_at ?? null),
+    awaitingAgentSince: toDate(row.awaiting_agent_since ?? null),
+    notifiedPosition: row.notified_position ?? null,
+    queueTimeoutOfferedAt: toDate(row.queue_timeout_offered_at ?? null),
+    closeReason: null,
   };
   return { claimed: true, turn: { customer, conversation, messageId: Number(row.message_id) }, releasedHeld: row.released };
 }
@@ -116,6 +126,15 @@ interface RawRow {
   conversation_updated_at: Date | string | null;
   message_id: number | string | null;
   released: number;
+  account_id: number | null;
+  rating_pending_conversation_id: number | null;
+  rating_asked_at: Date | string | null;
+  lane: number | null;
+  queued_at: Date | string | null;
+  assigned_at: Date | string | null;
+  awaiting_agent_since: Date | string | null;
+  notified_position: number | null;
+  queue_timeout_offered_at: Date | string | null;
 }
 
 function toDate(v: Date | string | null): Date | null {

@@ -12,6 +12,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { accounts } from '../accounts/schema.js';
 
 /** WeChat users of the Official Account, one row per openid. */
 export const customers = pgTable('customers', {
@@ -20,12 +21,19 @@ export const customers = pgTable('customers', {
   subscribed: boolean('subscribed').notNull().default(true),
   /** The last time the customer wrote or tapped: opens WeChat's 48 h custom-send window. */
   lastInteractionAt: timestamp('last_interaction_at', { withTimezone: true }),
+  /** The bound account (OAuth binding, issue #5); null = not bound yet. */
+  accountId: integer('account_id').references(() => accounts.id),
+  /** A closed human chat waiting for its 1–5 rating (issue #4), and when it was asked. */
+  ratingPendingConversationId: integer('rating_pending_conversation_id'),
+  ratingAskedAt: timestamp('rating_asked_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 /**
  * A chat between one customer and the service centre. status:
- * bot (the bot answers) | queued (waiting for a human) | assigned (a human serves it) | closed.
+ * bot (the bot answers) | queued (waiting for a human) | assigned (a human serves it) |
+ * message (out of hours or after a queue timeout: the next text is a left message) | closed.
+ * The desk columns (issue #4) are null while the bot serves.
  */
 export const conversations = pgTable(
   'conversations',
@@ -38,11 +46,25 @@ export const conversations = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** 0 = priority (VIP, or a unit with a valid service level), 1 = everyone else. */
+    lane: integer('lane'),
+    queuedAt: timestamp('queued_at', { withTimezone: true }),
+    assignedAt: timestamp('assigned_at', { withTimezone: true }),
+    /** Set while a customer message waits for the agent's answer (reassignment on no answer). */
+    awaitingAgentSince: timestamp('awaiting_agent_since', { withTimezone: true }),
+    /** The last position told to the customer (updates only when it changes meaningfully). */
+    notifiedPosition: integer('notified_position'),
+    /** When the queue timeout offer (keep waiting / leave a message) was sent. */
+    queueTimeoutOfferedAt: timestamp('queue_timeout_offered_at', { withTimezone: true }),
+    /** customer | agent | inactivity | unsubscribe | left_message | admin */
+    closeReason: text('close_reason'),
   },
   (t) => [
     // At most one open conversation per customer and channel.
     uniqueIndex('conversations_one_open').on(t.customerId, t.channel).where(sql`${t.status} <> 'closed'`),
     index('conversations_status').on(t.status),
+    index('conversations_queue').on(t.lane, t.queuedAt).where(sql`${t.status} = 'queued'`),
+    index('conversations_assignee').on(t.assigneeId).where(sql`${t.status} = 'assigned'`),
   ],
 );
 
@@ -63,6 +85,8 @@ export const messages = pgTable(
     /** The WeChat MsgId (a string: it can exceed 2^53) or the event dedupe key. */
     wechatKey: text('wechat_key'),
     delivery: text('delivery'),
+    /** The staff member who wrote it (agent messages and private notes). */
+    staffId: integer('staff_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('messages_conversation').on(t.conversationId, t.id)],
@@ -115,3 +139,5 @@ export const kv = pgTable('kv', {
 // The other modules' tables, so that Drizzle's relational schema and migrations see them all.
 export * from '../bot/kb/schema.js';
 export * from '../staff/schema.js';
+export * from '../accounts/schema.js';
+export * from '../desk/schema.js';

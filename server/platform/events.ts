@@ -5,7 +5,22 @@
 export interface EventMap {
   'message.created': { conversationId: number; messageId: number; direction: 'in' | 'out' | 'note'; sender: string };
   'conversation.queued': { conversationId: number; customerId: number };
-  'conversation.closed': { conversationId: number; customerId: number; reason: string };
+  'conversation.closed': { conversationId: number; customerId: number; reason: string; staffId?: number | null };
+  /** A chat got (or changed) its agent. previousStaffId: the agent it left (transfer, no answer). */
+  'conversation.assigned': {
+    conversationId: number;
+    customerId: number;
+    staffId: number;
+    previousStaffId: number | null;
+    reason: 'auto' | 'accept' | 'transfer' | 'no_answer';
+    note: string | null;
+  };
+  /** Queue membership or order changed (the desk re-sends the queue to consoles). */
+  'queue.changed': { reason: string };
+  /** An outbound message's delivery state changed (sent, held_window, held_quota, failed). */
+  'message.delivery': { conversationId: number; messageId: number; delivery: 'sent' | 'held_window' | 'held_quota' | 'failed' | 'pending'; errcode: number | null };
+  /** An agent went online, away or offline (capacity changed). */
+  'agent.status': { staffId: number; status: 'online' | 'away' | 'offline' };
   'outbox.enqueued': { outboxId: number };
   /** The customer wrote again: their held outbox messages are due. */
   'outbox.released': { openid: string; count: number };

@@ -10,6 +10,8 @@ export const staff = pgTable('staff', {
   /** online | away | offline */
   status: text('status').notNull().default('offline'),
   maxConcurrent: integer('max_concurrent').notNull().default(5),
+  /** Ties in automatic assignment go to whoever has waited longest since their last chat. */
+  lastAssignedAt: timestamp('last_assigned_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
