@@ -3,7 +3,8 @@
 //   npm run bench:gateway
 // It prints numbers and a PASS/FAIL table against the targets; it exits 0 unless the benchmark
 // itself broke. Knobs (environment): BENCH_RATE (300), BENCH_SECONDS (10), BENCH_WARMUP_S (3),
-// BENCH_CONNECTIONS (32), BENCH_SERVER_NODE_ARGS (extra node flags for the server child,
+// BENCH_CONNECTIONS (32), BENCH_QUICK=1 (only the gateway's fixed-rate run: for A/B experiments),
+// BENCH_SERVER_NODE_ARGS (extra node flags for the server child,
 // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
 //
 // Two load shapes:
@@ -36,8 +37,10 @@ const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const COLD_STARTS = 3;
+const QUICK = process.env.BENCH_QUICK === '1';
 
-const TARGETS = { throughputRatio: 0.5, p99Ms: 20, coldStartMs: 3000 };
+// p99Ms: issue #2 (placeholder bot); botP99Ms: issue #3 (the knowledge-base bot answering).
+const TARGETS = { throughputRatio: 0.5, p99Ms: 20, botP99Ms: 25, coldStartMs: 3000 };
 
 const APP_ID = 'wxbench000000001';
 const TOKEN = 'benchtoken1';
@@ -310,6 +313,7 @@ async function measure(label, base, pid, sampleOptions) {
   if (fixed.rps < RATE * 0.95) {
     console.log(`  NOTE: ${label} cannot keep up with ${RATE}/s; the queue grows during the run, so these latencies measure the backlog`);
   }
+  if (QUICK) return { fixed };
   console.log(`[${label}] saturation, ${CONNECTIONS} connections for ${SECONDS} s ...`);
   const saturation = await autocannonRun(base, CONNECTIONS, SECONDS);
   printRun(saturation);
@@ -365,6 +369,10 @@ async function main() {
   console.log(`\n[gateway] first start on an empty data folder: ready in ${ms(firstStartMs)}`);
   const gw = await measure('gateway', base, server.proc.pid);
   const pushesStored = pushCount;
+  if (QUICK) {
+    await stopChild(server);
+    return;
+  }
 
   const barePort = await freePort();
   const bareBase = `http://127.0.0.1:${barePort}`;
@@ -406,7 +414,8 @@ async function main() {
   const failures = [gw, bk].flatMap((m) => [m.fixed, m.saturation]).reduce((n, r) => n + r.non2xx + r.errors + r.badBody, 0);
   const summary = [
     ['throughput >= 0.5x bare route', `${ratio.toFixed(2)}x (${gw.saturation.rps.toFixed(0)} vs ${bk.saturation.rps.toFixed(0)} req/s)`, ratio >= TARGETS.throughputRatio],
-    [`p99 <= 20 ms at ${RATE} pushes/s`, `${ms(gw.fixed.p99)} (p50 ${ms(gw.fixed.p50)})`, gw.fixed.p99 <= TARGETS.p99Ms],
+    [`p99 <= 20 ms at ${RATE} pushes/s (#2)`, `${ms(gw.fixed.p99)} (p50 ${ms(gw.fixed.p50)})`, gw.fixed.p99 <= TARGETS.p99Ms],
+    [`p99 <= 25 ms at ${RATE}/s, bot on (#3)`, `${ms(gw.fixed.p99)} (p50 ${ms(gw.fixed.p50)})`, gw.fixed.p99 <= TARGETS.botP99Ms],
     [
       'cold start <= 3 s, existing folder',
       `median ${ms(median(coldMs))}, max ${ms(Math.max(...coldMs))} (${COLD_STARTS} starts, ${pushesStored} pushes stored)`,
