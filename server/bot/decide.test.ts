@@ -85,8 +85,8 @@ describe('decide', () => {
     expect(d.kind).toBe('handoff');
   });
 
-  it('answers a question about reaching people from the FAQ instead of handing off', () => {
-    const d = decide(input({ question: '怎么预约技术人员', ranked: ranked('answer', [2]), nlu: { kind: 'intent', intent: 'handoff' } }));
+  it.each(['怎么预约技术人员', '机器人回答不上来咋办', '联系人工的方法'])('answers a question about reaching people (%s) from the FAQ instead of handing off', (question) => {
+    const d = decide(input({ question, ranked: ranked('answer', [2]), nlu: { kind: 'intent', intent: 'handoff' } }));
     expect(d).toMatchObject({ kind: 'answer', entryId: 2 });
   });
 

@@ -53,7 +53,7 @@ const FEEDBACK_WINDOW_MS = 30 * 60_000;
 const PICK_WINDOW_MS = 30 * 60_000;
 
 /** Words that make a text a question rather than a request. */
-const QUESTION_WORDS = /怎么|怎样|如何|为什么|吗|么|？|\?|能不能|可不可以|是否|哪里|哪些|多久|几点/;
+const QUESTION_WORDS = /怎么|怎样|如何|咋|啥|为什么|吗|么|？|\?|能不能|可不可以|是否|哪里|哪些|多久|几点|方法|办法/
 
 const UP = new Set(['有用', '有帮助', '解决了', '好用', '有效', '👍']);
 const DOWN = new Set(['没用', '没有用', '无用', '没帮助', '没解决', '不对', '👎']);
