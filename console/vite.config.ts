@@ -19,5 +19,6 @@ export default defineConfig({
       },
     },
   },
-  server: { proxy: { '/api': 'http://localhost:3000' } },
+  // ws: the desk's socket (/api/desk/ws) goes through the same proxy.
+  server: { proxy: { '/api': { target: 'http://localhost:3000', ws: true } } },
 });

@@ -1,12 +1,13 @@
 import type { App } from 'vue';
 import {
-  ElAlert, ElAside, ElButton, ElCard, ElCheckbox, ElCol, ElConfigProvider, ElContainer, ElDatePicker, ElDialog,
+  ElAlert, ElAside, ElBadge, ElButton, ElCard, ElCheckbox, ElCol, ElConfigProvider, ElContainer, ElDatePicker, ElDialog,
   ElDrawer, ElEmpty, ElForm, ElFormItem, ElHeader, ElInput, ElLoading, ElMain, ElMenu, ElMenuItem, ElOption,
   ElPagination, ElProgress, ElRadio, ElRadioButton, ElRadioGroup, ElRow, ElSelect, ElTable, ElTableColumn, ElTag, ElUpload,
 } from 'element-plus';
 // Only the styles of the components we use (the full theme is ~3x larger).
 import 'element-plus/es/components/alert/style/css';
 import 'element-plus/es/components/aside/style/css';
+import 'element-plus/es/components/badge/style/css';
 import 'element-plus/es/components/button/style/css';
 import 'element-plus/es/components/card/style/css';
 import 'element-plus/es/components/checkbox/style/css';
@@ -35,13 +36,14 @@ import 'element-plus/es/components/radio-button/style/css';
 import 'element-plus/es/components/radio-group/style/css';
 import 'element-plus/es/components/row/style/css';
 import 'element-plus/es/components/select/style/css';
+import 'element-plus/es/components/tooltip/style/css';
 import 'element-plus/es/components/table/style/css';
 import 'element-plus/es/components/table-column/style/css';
 import 'element-plus/es/components/tag/style/css';
 import 'element-plus/es/components/upload/style/css';
 
 const components = [
-  ElAlert, ElAside, ElButton, ElCard, ElCheckbox, ElCol, ElConfigProvider, ElContainer, ElDatePicker, ElDialog,
+  ElAlert, ElAside, ElBadge, ElButton, ElCard, ElCheckbox, ElCol, ElConfigProvider, ElContainer, ElDatePicker, ElDialog,
   ElDrawer, ElEmpty, ElForm, ElFormItem, ElHeader, ElInput, ElMain, ElMenu, ElMenuItem, ElOption,
   ElPagination, ElProgress, ElRadio, ElRadioButton, ElRadioGroup, ElRow, ElSelect, ElTable, ElTableColumn, ElTag, ElUpload,
 ];
