@@ -1,3 +1,4 @@
+import { openApiRoutes } from './http/openapi.js';
 import Koa from 'koa';
 import Router from '@koa/router';
 import mount from 'koa-mount';
@@ -9,6 +10,8 @@ import { serveStatic } from './http/static.js';
 import type { Logger } from './platform/logger.js';
 import { fromRoot } from './platform/paths.js';
 import { serveConsole } from './staff/console-static.js';
+import { deskRoutes } from './desk/desk.routes.js';
+import type { DeskService } from './desk/desk.service.js';
 import { kbAdminRoutes, type KbAdminService } from './staff/kb-admin.routes.js';
 import { staffRoutes, type StaffRoutesDeps } from './staff/staff.routes.js';
 import { wechatEdge, type WeChatEdgeState } from './wechat/edge.js';
@@ -24,6 +27,8 @@ export interface AppDeps {
   staff?: StaffRoutesDeps;
   /** The knowledge-base API for the console. */
   kb?: KbAdminService;
+  /** The agents' desk API (issue #4, common/desk-api.ts). */
+  desk?: DeskService;
   /** The built-in WeChat simulator, mounted at /simulator when no real credentials are configured. */
   simulator?: Koa;
   now?: () => number;
@@ -62,7 +67,14 @@ export function createApp(deps: AppDeps): Koa {
 
   app.use(router.routes());
   app.use(router.allowedMethods());
-  const apis = [...(deps.staff ? [staffRoutes(deps.staff)] : []), ...(deps.kb ? [kbAdminRoutes(deps.kb)] : [])];
+  const apis = [
+    openApiRoutes(),
+    ...(deps.staff ? [staffRoutes(deps.staff)] : []),
+    ...(deps.kb ? [kbAdminRoutes(deps.kb)] : []),
+    ...(deps.staff && deps.desk ? [deskRoutes(deps.desk)] : []),
+  ];
+  // The desk WebSocket (server/desk/desk.ws.ts, WS /api/desk/ws) attaches to the HTTP server's
+  // 'upgrade' in server/runtime.ts, not to this Koa app.
   for (const r of apis) {
     app.use(r.routes());
     app.use(r.allowedMethods());

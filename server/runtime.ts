@@ -10,12 +10,17 @@ import { PushHandler } from './chat/push-handler.js';
 import { ConversationRouter } from './chat/router.js';
 import type { Config, WeChatCredentials } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
-import { BasicHumanService } from './desk/basic-human-service.js';
+import { seedCannedReplies } from './desk/canned.js';
+import { DeskCore } from './desk/desk.core.js';
+import { DeskHumanService } from './desk/desk-human-service.js';
+import { DeskService } from './desk/desk.service.js';
+import { DeskSweeper } from './desk/sweeper.js';
 import { OutboxWorker } from './outbox/outbox.worker.js';
 import { createLocalBus, createRedisBus, type Bus } from './platform/bus.js';
 import type { Logger } from './platform/logger.js';
 import { memoryLoginThrottle, redisLoginThrottle } from './staff/login-throttle.js';
 import { StaffSessions } from './staff/sessions.js';
+import { createDeskHub } from './desk/desk.ws.js';
 import { StaffAccounts } from './staff/staff.service.js';
 import { createWeChatApi, type WeChatApi } from './wechat/api-client.js';
 import { readMenuFile, resolveMenu } from './wechat/menu.js';
@@ -30,6 +35,8 @@ export interface Running {
   bus: Bus;
   api: WeChatApi;
   outbox: OutboxWorker;
+  /** The human service's shared moves and its timeout sweeper (tests run a sweep directly). */
+  desk: { core: DeskCore; sweeper: DeskSweeper; service: DeskService };
   /** The credentials in use: the configured ones, or the simulator's. */
   wechat: WeChatCredentials;
   simulator?: Simulator;
@@ -37,9 +44,11 @@ export interface Running {
   close(): Promise<void>;
 }
 
-/** Replaceable parts, for tests and for the issues that plug in here (#4 human service). */
+/** Replaceable parts, for tests. */
 export interface ServerOverrides {
   bot?: Bot;
+  /** The desk's clock (ms): tests move it past the timeouts instead of waiting. */
+  deskNow?: () => number;
   simulator?: Partial<SimulatorOptions>;
 }
 
@@ -92,12 +101,21 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     }
     shutdown.add('bus', () => bus.close());
 
+    // The desk's WebSocket hub (WS /api/desk/ws) rides on the HTTP server's upgrade. Its sockets
+    // close first at shutdown: an open WebSocket would keep server.close() waiting.
+    const sessions = new StaffSessions(database.db);
+    const deskHub = createDeskHub({ db: database.db, bus, sessions, logger });
+    shutdown.add('http', () => deskHub.close());
+
     // Listen first: with PORT=0 the simulator needs the real port to push to. Until the app is
     // built, every request gets 503 (a push is retried by WeChat; /readyz is honestly not ready).
     let handle: RequestListener | undefined;
     const server = createServer((req, res) => {
       if (handle) return handle(req, res);
       res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1' }).end('503 starting');
+    });
+    server.on('upgrade', (req, socket, head) => {
+      if (!handle || !deskHub.handleUpgrade(req, socket, head)) socket.destroy();
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -123,7 +141,12 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
 
     const tokenStore = redis ? redisTokenStore(redis, wechat.appId) : dbTokenStore(database, wechat.appId);
     const api = createWeChatApi({ appId: wechat.appId, appSecret: wechat.appSecret, apiBase, tokenStore });
-    const human = new BasicHumanService(database.db, bus);
+    const publicBaseUrl = config.publicBaseUrl ?? `http://localhost:${port}`;
+    const deskCore = new DeskCore({ db: database.db, bus, logger, config: config.desk, publicBaseUrl, now: overrides.deskNow });
+    const human = new DeskHumanService(deskCore);
+    const deskService = new DeskService(deskCore, api, logger);
+    const sweeper = new DeskSweeper(deskCore, logger);
+    await seedCannedReplies(database.db);
     let bot = overrides.bot;
     if (!bot) {
       const started = await startBot({ db: database.db, bus, logger, cacheDir: resolve(config.cacheDir), publicBaseUrl: config.publicBaseUrl });
@@ -142,23 +165,25 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       readyChecks: redis ? [async () => void (await redis!.ping())] : [],
       staff: {
         accounts: new StaffAccounts(database.db),
-        sessions: new StaffSessions(database.db),
+        sessions,
         throttle: redis ? redisLoginThrottle(redis) : memoryLoginThrottle(),
         logger,
       },
       kb: kbAdminService({ db: database.db, bus }),
+      desk: deskService,
       simulator: simulator?.app,
     });
     handle = app.callback();
     outbox.start();
+    sweeper.start();
     if (simulator) {
       // Give the simulated account the custom menu, as `npm run menu:push` does for a real one.
-      const publicBaseUrl = config.publicBaseUrl ?? `http://localhost:${port}`;
       readMenuFile()
         .then((menu) => api.createMenu(resolveMenu(menu, { publicBaseUrl, oauthBase: `${publicBaseUrl}/simulator`, appId: wechat.appId })))
         .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not create the simulator menu'));
     }
     shutdown.add('work', () => pushHandler.drain());
+    shutdown.add('work', () => sweeper.stop());
     shutdown.add('work', () => outbox.stop());
 
     let closing: Promise<void> | undefined;
@@ -169,6 +194,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       bus,
       api,
       outbox,
+      desk: { core: deskCore, sweeper, service: deskService },
       wechat,
       simulator,
       close: () => (closing ??= shutdown.run()),

@@ -145,7 +145,7 @@ describe(`the /wechat push endpoint (${testMode()})`, () => {
   it('round-trips an encrypted push to an encrypted reply', async () => {
     const openid = newUser();
     for (const compat of [false, true]) {
-      const r = await driver().send(build().text(openid, '加密消息'), { encrypt: true, compat });
+      const r = await driver().send(build().text(openid, 'qwxz 加密往返 9527'), { encrypt: true, compat });
       expect(r.status).toBe(200);
       expect(r.encrypted).toBe(true);
       expect(r.body).toContain('<Encrypt>');

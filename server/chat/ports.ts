@@ -47,8 +47,16 @@ export interface Bot {
 export interface HumanService {
   /** `#人工`, or a handoff intent from the bot: put the chat in the queue. */
   requestHuman(turn: Turn, reason: 'command' | 'intent'): Promise<Outgoing | null>;
-  /** A message while queued or assigned: it belongs to the human side, never the bot. */
+  /**
+   * A message while queued, assigned, or waiting for a left message ('message'): it belongs to
+   * the human side, never the bot.
+   */
   onCustomerMessage(turn: Turn, text: string | null): Promise<Outgoing | null>;
+  /**
+   * Called before the bot only when turn.customer has a rating pending (the push statement returns
+   * it, so the bot path reads nothing more): the reply when `text` is a 1-5 rating, else null.
+   */
+  takeRating(turn: Turn, text: string): Promise<Outgoing | null>;
   /** `#结束` from the customer. */
   endByCustomer(turn: Turn): Promise<Outgoing | null>;
   /** The customer unsubscribed: close whatever is open. */

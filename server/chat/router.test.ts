@@ -5,7 +5,7 @@ import type { Bot, BotAnswer, HumanService, Turn } from './ports.js';
 import { ConversationRouter } from './router.js';
 import { texts } from './texts.js';
 
-function setup(status: Conversation['status'] = 'bot', botAnswer: BotAnswer = { text: '知识库答案', handoff: false }) {
+function setup(status: Conversation['status'] = 'bot', botAnswer: BotAnswer = { text: '知识库答案', handoff: false }, ratingPending: number | null = null) {
   const calls: string[] = [];
   const bot: Bot = {
     async answer(q) {
@@ -29,9 +29,13 @@ function setup(status: Conversation['status'] = 'bot', botAnswer: BotAnswer = { 
     async onUnsubscribe() {
       calls.push('human:unsubscribe');
     },
+    async takeRating(_t, text) {
+      calls.push(`human:rating:${text}`);
+      return /^[1-5]/.test(text) ? { type: 'text', content: 'thanks' } : null;
+    },
   };
   const turn: Turn = {
-    customer: { id: 1, openid: 'o1' } as Customer,
+    customer: { id: 1, openid: 'o1', ratingPendingConversationId: ratingPending } as Customer,
     conversation: { id: 7, status } as Conversation,
     messageId: 1,
   };
@@ -73,7 +77,7 @@ describe('ConversationRouter', () => {
     expect(calls).toEqual(['bot:我要找真人', 'human:request:intent']);
   });
 
-  it.each(['queued', 'assigned'] as const)('never asks the bot while the chat is %s', async (status) => {
+  it.each(['queued', 'assigned', 'message'] as const)('never asks the bot while the chat is %s', async (status) => {
     const { router, calls, turn } = setup(status);
     expect(await router.route(text('在吗'), turn)).toBeNull();
     expect(calls).toEqual(['human:message:在吗']);
@@ -83,6 +87,27 @@ describe('ConversationRouter', () => {
     const { router, calls, turn } = setup('assigned');
     expect(await router.route(text('#结束'), turn)).toEqual({ type: 'text', content: 'ended' });
     expect(calls).toEqual(['human:end']);
+  });
+
+  it('asks again for a human on #人工 while waiting for a left message', async () => {
+    const { router, calls, turn } = setup('message');
+    await router.route(text('#人工'), turn);
+    expect(calls).toEqual(['human:request:command']);
+  });
+
+  it('takes a pending rating before the bot, and passes anything else on to the bot', async () => {
+    const rated = setup('bot', undefined, 41);
+    expect(await rated.router.route(text('5 很好'), rated.turn)).toEqual({ type: 'text', content: 'thanks' });
+    expect(rated.calls).toEqual(['human:rating:5 很好']);
+    const other = setup('bot', undefined, 41);
+    await other.router.route(text('发票怎么开'), other.turn);
+    expect(other.calls).toEqual(['human:rating:发票怎么开', 'bot:发票怎么开']);
+  });
+
+  it('never looks for a rating when none is pending', async () => {
+    const { router, calls, turn } = setup('bot');
+    await router.route(text('5'), turn);
+    expect(calls).toEqual(['bot:5']);
   });
 
   it('answers #结束 outside a human chat without ending anything', async () => {

@@ -45,9 +45,15 @@ export class ConversationRouter {
 
   private async routeText(text: string, turn: Turn): Promise<Reply | null> {
     const command = normaliseCommand(text);
-    const withHuman = turn.conversation.status === 'queued' || turn.conversation.status === 'assigned';
+    const withHuman = isWithHuman(turn);
     if (command === '#结束') return withHuman ? this.human.endByCustomer(turn) : say(texts.nothingToEnd);
+    // Out of hours, #人工 again asks once more (the desk may have opened since).
+    if (command === '#人工' && turn.conversation.status === 'message') return this.human.requestHuman(turn, 'command');
     if (withHuman) return this.human.onCustomerMessage(turn, text);
+    if (turn.customer.ratingPendingConversationId != null) {
+      const rated = await this.human.takeRating(turn, text);
+      if (rated) return rated;
+    }
     if (command === '#人工') return this.human.requestHuman(turn, 'command');
     const answer = await this.bot.answer(text.trim(), turn);
     // A handoff's turn is kept only when something is said (it is analytics, not state).
@@ -56,9 +62,11 @@ export class ConversationRouter {
   }
 
   private async routeNonText(turn: Turn): Promise<Outgoing | null> {
-    const withHuman = turn.conversation.status === 'queued' || turn.conversation.status === 'assigned';
-    return withHuman ? this.human.onCustomerMessage(turn, null) : say(texts.nonTextUnsupported);
+    return isWithHuman(turn) ? this.human.onCustomerMessage(turn, null) : say(texts.nonTextUnsupported);
   }
 }
+
+/** Queued, served, or waiting for a left message: the human side has the chat, not the bot. */
+const isWithHuman = (turn: Turn): boolean => ['queued', 'assigned', 'message'].includes(turn.conversation.status);
 
 const say = (content: string): Outgoing => ({ type: 'text', content });

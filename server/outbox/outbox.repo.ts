@@ -1,4 +1,4 @@
-import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../chat/conversations.repo.js';
 import { outbox } from '../db/schema.js';
 
@@ -37,21 +37,46 @@ export async function claimDue(db: DbOrTx, now: Date, limit = 10): Promise<Outbo
   return rows.sort((a, b) => a.id - b.id);
 }
 
-export async function markSent(db: DbOrTx, id: number, at: Date): Promise<void> {
-  await db.update(outbox).set({ status: 'sent', sentAt: at, lastErrorCode: null, lastError: null }).where(eq(outbox.id, id));
+/** The delivery state a desk message shows (common/desk-api.ts DeskMessage.delivery). */
+export type Delivery = 'sent' | 'held_window' | 'held_quota' | 'failed' | 'pending';
+
+/** The history message whose delivery state changed, for the 'message.delivery' event. */
+export interface DeliveryChange {
+  conversationId: number;
+  messageId: number;
+  delivery: Delivery;
+}
+
+/**
+ * Sets the outbox row's status and, in the same statement, its history message's delivery.
+ * A late bot answer keeps its 'custom' mark once sent (that is what it means); it does show
+ * held and failed states.
+ */
+async function settle(db: DbOrTx, id: number, outboxSet: SQL, delivery: Delivery): Promise<DeliveryChange | null> {
+  const result = await db.execute(sql`
+    WITH o AS (UPDATE outbox SET ${outboxSet} WHERE id = ${id} RETURNING message_id)
+    UPDATE messages m SET delivery = ${delivery} FROM o
+    WHERE m.id = o.message_id AND NOT (m.delivery = 'custom' AND ${delivery} = 'sent') AND m.delivery IS DISTINCT FROM ${delivery}
+    RETURNING m.id, m.conversation_id`);
+  const [row] = (result as unknown as { rows: Array<{ id: number | string; conversation_id: number }> }).rows;
+  return row ? { conversationId: row.conversation_id, messageId: Number(row.id), delivery } : null;
+}
+
+export function markSent(db: DbOrTx, id: number, at: Date): Promise<DeliveryChange | null> {
+  return settle(db, id, sql`status = 'sent', sent_at = ${at.toISOString()}::timestamptz, last_error_code = NULL, last_error = NULL`, 'sent');
 }
 
 /** 45015/45047: kept, and due again when the customer writes (see chat/push-turn.repo.ts). */
-export async function markHeld(db: DbOrTx, id: number, code: number, message: string): Promise<void> {
-  await db.update(outbox).set({ status: 'held', lastErrorCode: code, lastError: message }).where(eq(outbox.id, id));
+export function markHeld(db: DbOrTx, id: number, code: number, message: string): Promise<DeliveryChange | null> {
+  return settle(db, id, sql`status = 'held', last_error_code = ${code}, last_error = ${message}`, code === 45047 ? 'held_quota' : 'held_window');
 }
 
 export async function markRetry(db: DbOrTx, id: number, at: Date, code: number | null, message: string): Promise<void> {
   await db.update(outbox).set({ status: 'pending', nextAttemptAt: at, lastErrorCode: code, lastError: message }).where(eq(outbox.id, id));
 }
 
-export async function markFailed(db: DbOrTx, id: number, code: number | null, message: string): Promise<void> {
-  await db.update(outbox).set({ status: 'failed', lastErrorCode: code, lastError: message }).where(eq(outbox.id, id));
+export function markFailed(db: DbOrTx, id: number, code: number | null, message: string): Promise<DeliveryChange | null> {
+  return settle(db, id, sql`status = 'failed', last_error_code = ${code}, last_error = ${message}`, 'failed');
 }
 
 export async function listByOpenid(db: DbOrTx, openid: string): Promise<OutboxRow[]> {

@@ -5,7 +5,7 @@ import { hashOpenid } from '../platform/logger.js';
 import type { WeChatApi } from '../wechat/api-client.js';
 import { ERR, WeChatApiError, WeChatTransportError } from '../wechat/api-errors.js';
 import { MAX_ATTEMPTS, backoffMs } from './backoff.js';
-import { claimDue, markFailed, markHeld, markRetry, markSent, type OutboxRow } from './outbox.repo.js';
+import { claimDue, markFailed, markHeld, markRetry, markSent, type DeliveryChange, type OutboxRow } from './outbox.repo.js';
 
 export interface OutboxWorkerOptions {
   db: Db;
@@ -81,26 +81,33 @@ export class OutboxWorker {
   private async sendOne(row: OutboxRow): Promise<void> {
     const { db, api, logger } = this.o;
     const payload = row.payload as { type: string; content: string };
+    let change: DeliveryChange | null = null;
     try {
       await api.sendText(row.openid, payload.content);
-      await markSent(db, row.id, new Date(this.now()));
+      change = await markSent(db, row.id, new Date(this.now()));
     } catch (err) {
       const log = { outboxId: row.id, user: hashOpenid(row.openid), attempt: row.attempts };
       if (err instanceof WeChatApiError && (err.errcode === ERR.outOfWindow || err.errcode === ERR.overQuota)) {
         logger.info({ ...log, errcode: err.errcode }, 'outbox message held until the customer writes');
-        await markHeld(db, row.id, err.errcode, err.errmsg);
+        change = await markHeld(db, row.id, err.errcode, err.errmsg);
       } else if (err instanceof WeChatTransportError && row.attempts < MAX_ATTEMPTS) {
         logger.warn({ ...log, err: err.message }, 'outbox send failed; will retry');
         await markRetry(db, row.id, new Date(this.now() + backoffMs(row.attempts)), null, err.message);
       } else {
         const code = err instanceof WeChatApiError ? err.errcode : null;
         logger.error({ ...log, errcode: code, err: (err as Error).message }, 'outbox send failed for good');
-        await markFailed(db, row.id, code, (err as Error).message);
+        change = await markFailed(db, row.id, code, (err as Error).message);
       }
     }
+    // The agent sees the state on that message (sent, 客户已超过48小时未互动, 已达条数上限, failed).
+    if (change) await this.o.bus.emit('message.delivery', { ...change, errcode: errcodeOf(change.delivery) });
   }
 
   private now(): number {
     return (this.o.now ?? Date.now)();
   }
+}
+
+function errcodeOf(delivery: DeliveryChange['delivery']): number | null {
+  return delivery === 'held_window' ? ERR.outOfWindow : delivery === 'held_quota' ? ERR.overQuota : null;
 }

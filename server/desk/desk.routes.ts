@@ -1,0 +1,85 @@
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import { z } from 'zod';
+import { AGENT_STATUSES, CONVERSATION_STATUSES, type CannedReplyInput } from '../../common/desk-api.js';
+import type { StaffMe } from '../../common/staff-api.js';
+import { requireStaff, type StaffState } from '../http/auth.js';
+import { BadRequest } from '../http/errors.js';
+import type { DeskService } from './desk.service.js';
+
+const id = z.coerce.number().int().positive();
+const pageFields = {
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+};
+const conversationsQuery = z.object({
+  mine: z.enum(['1', 'true', '0', 'false', '']).optional().transform((v) => v === '1' || v === 'true'),
+  q: z.string().trim().max(100).optional().transform((v) => v || undefined),
+  status: z.enum(CONVERSATION_STATUSES).optional().or(z.literal('').transform(() => undefined)),
+  ...pageFields,
+});
+const afterQuery = z.object({ after: z.coerce.number().int().min(0).default(0) });
+const textBody = z.object({ text: z.string().trim().min(1, '内容不能为空').max(2000, '内容最多2000字') });
+const transferBody = z.object({
+  agent: z.union([z.number().int().positive(), z.string().trim().min(1).max(64).transform((v) => (/^\d+$/.test(v) ? Number(v) : v))]),
+  note: z.string().trim().max(500, '备注最多500字').optional().transform((v) => v || null),
+});
+const typingBody = z.object({ typing: z.boolean() });
+const statusBody = z.object({ status: z.enum(AGENT_STATUSES) });
+const cannedBody = z.object({
+  shortcut: z.string().trim().regex(/^[A-Za-z0-9_-]{1,32}$/, '快捷短语须为1-32位字母、数字、- 或 _'),
+  title: z.string().trim().min(1, '标题不能为空').max(50, '标题最多50字'),
+  content: z.string().trim().min(1, '内容不能为空').max(2000, '内容最多2000字'),
+}) satisfies z.ZodType<CannedReplyInput, unknown>;
+const leftQuery = z.object({ status: z.enum(['open', 'done', 'all']).default('open'), ...pageFields });
+
+/** Zod-checked input, or 400 invalid_input with the reasons. */
+function parse<T>(schema: z.ZodType<T, unknown>, value: unknown): T {
+  const r = schema.safeParse(value ?? {});
+  if (!r.success) throw new BadRequest(r.error.issues.map((i) => `${i.path.join('.') || '输入'}: ${i.message}`).join('；'), 'invalid_input');
+  return r.data;
+}
+
+type Ctx = { state: StaffState; params: Record<string, string> };
+const me = (ctx: Ctx): StaffMe => ctx.state.staff!;
+const cid = (ctx: Ctx): number => parse(id, ctx.params.id);
+
+/** /api/desk/* (common/desk-api.ts): one line per route. Needs staffSession() mounted before it. */
+export function deskRoutes(desk: DeskService): Router<StaffState> {
+  const router = new Router<StaffState>({ prefix: '/api/desk' });
+  const json = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb' });
+  router.use(requireStaff('agent', 'admin'));
+  const admin = requireStaff('admin');
+
+  router.get('/queue', async (ctx) => void (ctx.body = { items: await desk.queue() }));
+  router.get('/conversations', async (ctx) => {
+    const f = parse(conversationsQuery, ctx.query);
+    ctx.body = f.mine ? await desk.mine(me(ctx), f.page, f.pageSize) : await desk.search({ q: f.q, status: f.status }, f.page, f.pageSize);
+  });
+  router.get('/conversations/:id', async (ctx) => void (ctx.body = await desk.detail(cid(ctx))));
+  router.get('/conversations/:id/messages', async (ctx) => void (ctx.body = await desk.messages(cid(ctx), parse(afterQuery, ctx.query).after)));
+  router.post('/conversations/:id/accept', async (ctx) => void (ctx.body = await desk.accept(me(ctx), cid(ctx))));
+  router.post('/conversations/:id/messages', json, async (ctx) => void (ctx.body = await desk.send(me(ctx), cid(ctx), parse(textBody, ctx.request.body).text)));
+  router.post('/conversations/:id/notes', json, async (ctx) => void (ctx.body = await desk.note(me(ctx), cid(ctx), parse(textBody, ctx.request.body).text)));
+  router.post('/conversations/:id/transfer', json, async (ctx) => {
+    const b = parse(transferBody, ctx.request.body);
+    ctx.body = await desk.transfer(me(ctx), cid(ctx), b.agent, b.note);
+  });
+  router.post('/conversations/:id/close', async (ctx) => void (ctx.body = await desk.close(me(ctx), cid(ctx))));
+  router.post('/conversations/:id/typing', json, async (ctx) => void (await desk.typing(me(ctx), cid(ctx), parse(typingBody, ctx.request.body).typing), (ctx.status = 204)));
+
+  router.get('/agents', async (ctx) => void (ctx.body = await desk.agents()));
+  router.put('/me/status', json, async (ctx) => void (ctx.body = await desk.setStatus(me(ctx), parse(statusBody, ctx.request.body).status)));
+
+  router.get('/canned', async (ctx) => void (ctx.body = await desk.canned()));
+  router.post('/canned', admin, json, async (ctx) => void (ctx.body = await desk.createCanned(parse(cannedBody, ctx.request.body))));
+  router.put('/canned/:id', admin, json, async (ctx) => void (ctx.body = await desk.updateCanned(cid(ctx), parse(cannedBody, ctx.request.body))));
+  router.delete('/canned/:id', admin, async (ctx) => void (await desk.deleteCanned(cid(ctx)), (ctx.status = 204)));
+
+  router.get('/left-messages', async (ctx) => {
+    const f = parse(leftQuery, ctx.query);
+    ctx.body = await desk.leftMessages(f.status, f.page, f.pageSize);
+  });
+  router.post('/left-messages/:id/done', async (ctx) => void (ctx.body = await desk.leftMessageDone(me(ctx), cid(ctx))));
+  return router;
+}

@@ -1,0 +1,420 @@
+import Router from '@koa/router';
+import { AGENT_STATUSES, CONVERSATION_STATUSES } from '../../common/desk-api.js';
+import { CANDIDATE_STATUSES, ENTRY_STATUSES, UNANSWERED_STATUSES } from '../../common/kb-api.js';
+import { STAFF_ROLES } from '../../common/staff-api.js';
+
+/**
+ * The OpenAPI 3.1 description of every /api route (DESIGN.md §2: "H5 and the console call a JSON
+ * API under /api/, described by an OpenAPI document"). The schemas mirror the TypeScript contracts
+ * in common/*-api.ts; server/http/openapi.test.ts fails when a route listed in their header
+ * comments is missing here.
+ */
+
+type Schema = Record<string, unknown>;
+type Method = 'get' | 'post' | 'put' | 'delete';
+
+// ---- schema helpers ---------------------------------------------------------------------------
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const str = (description?: string): Schema => ({ type: 'string', ...(description && { description }) });
+const int = (description?: string): Schema => ({ type: 'integer', ...(description && { description }) });
+const num = (description?: string): Schema => ({ type: 'number', ...(description && { description }) });
+const bool = (description?: string): Schema => ({ type: 'boolean', ...(description && { description }) });
+const dateTime = (description?: string): Schema => ({ type: 'string', format: 'date-time', ...(description && { description }) });
+const array = (items: Schema): Schema => ({ type: 'array', items });
+const enumOf = (values: readonly (string | number)[], description?: string): Schema => ({ enum: [...values], ...(description && { description }) });
+/** `T | null`: JSON Schema 2020-12 style, as OpenAPI 3.1 uses it. */
+const nullable = (s: Schema): Schema => ('$ref' in s ? { oneOf: [s, { type: 'null' }] } : { ...s, type: [s.type, 'null'] });
+const nullableEnum = (values: readonly string[], description?: string): Schema => ({ enum: [...values, null], ...(description && { description }) });
+/** An object: every property in `required` is required; `optional` ones may be absent. */
+const obj = (required: Record<string, Schema>, optional: Record<string, Schema> = {}, description?: string): Schema => ({
+  type: 'object',
+  ...(description && { description }),
+  properties: { ...required, ...optional },
+  required: Object.keys(required),
+  additionalProperties: false,
+});
+const page = (item: string): Schema => obj({ items: array(ref(item)), total: int(), page: int('1-based'), pageSize: int() });
+const list = (item: string): Schema => obj({ items: array(ref(item)) });
+const frame = (type: string, fields: Record<string, Schema>, description?: string): Schema =>
+  obj({ type: { const: type }, seq: int('Increases per connection.'), ...fields }, {}, description);
+
+// ---- components ---------------------------------------------------------------------------------
+
+const customerBrief = obj({
+  id: int(),
+  name: str('The account display name, or "微信用户 xxxx" when not bound.'),
+  bound: bool(),
+  vip: bool(),
+  unitName: nullable(str()),
+});
+
+const conversationSummary = obj({
+  id: int(),
+  status: ref('ConversationStatus'),
+  customer: ref('CustomerBrief'),
+  assignee: nullable(obj({ id: int(), displayName: str() })),
+  createdAt: dateTime(),
+  queuedAt: nullable(dateTime()),
+  assignedAt: nullable(dateTime()),
+  closedAt: nullable(dateTime()),
+  closeReason: nullable(str()),
+  lastMessage: nullable(str()),
+  lastMessageAt: nullable(dateTime()),
+  unread: int("Customer messages newer than the assignee's last message."),
+  rating: nullable(obj({ score: int('1–5'), comment: nullable(str()) })),
+});
+
+const DELIVERIES = ['passive', 'pending', 'sent', 'held_window', 'held_quota', 'failed'] as const;
+
+const schemas: Record<string, Schema> = {
+  // staff (common/staff-api.ts)
+  ApiErrorBody: obj({ error: obj({ code: str('Machine-readable, e.g. not_logged_in, forbidden, not_yours, already_taken.'), message: str('For people (zh-CN).') }) }),
+  StaffRole: enumOf(STAFF_ROLES),
+  StaffMe: obj({ id: int(), username: str(), displayName: str(), role: ref('StaffRole') }),
+  LoginRequest: obj({ username: str(), password: { type: 'string', format: 'password' } }),
+
+  // knowledge base (common/kb-api.ts)
+  EntryStatus: enumOf(ENTRY_STATUSES),
+  EntrySummary: obj({
+    id: int(),
+    question: str('The standard question.'),
+    product: str(),
+    module: str(),
+    version: str(),
+    status: ref('EntryStatus'),
+    hits: int(),
+    thumbsUp: int(),
+    thumbsDown: int(),
+    updatedAt: dateTime(),
+    similarCount: int(),
+  }),
+  Entry: {
+    allOf: [ref('EntrySummary'), { type: 'object', properties: { answer: str(), link: nullable(str()), similar: array(str()) }, required: ['answer', 'link', 'similar'] }],
+  },
+  EntryInput: obj(
+    { question: str(), similar: array(str()), answer: str(), product: str(), module: str(), version: str(), status: ref('EntryStatus') },
+    { link: nullable(str('http(s):// or a site path starting with /.')) },
+  ),
+  EntryPage: page('EntrySummary'),
+  UnansweredItem: obj({ id: int(), text: str(), count: int(), variants: array(str()), lastAskedAt: dateTime(), status: enumOf(UNANSWERED_STATUSES) }),
+  UnansweredPage: page('UnansweredItem'),
+  AttachRequest: obj({ entryId: int() }),
+  Candidate: obj({ id: int(), conversationId: int(), question: str(), answer: str(), createdAt: dateTime(), status: enumOf(CANDIDATE_STATUSES) }),
+  CandidateList: list('Candidate'),
+  KbStats: obj({
+    questions: int(),
+    hitRate: num('0..1'),
+    unansweredRate: num('0..1'),
+    suggestRate: num('0..1'),
+    topQuestions: array(obj({ text: str(), count: int() }, { entryId: int() })),
+    thumbs: array(obj({ entryId: int(), question: str(), up: int(), down: int() })),
+  }),
+  ImportReport: obj({ imported: int(), rejected: array(obj({ row: int('1 = the header row'), reason: str() })) }),
+
+  // desk (common/desk-api.ts)
+  ConversationStatus: enumOf(CONVERSATION_STATUSES),
+  AgentStatus: enumOf(AGENT_STATUSES),
+  CustomerBrief: customerBrief,
+  QueueItem: obj({
+    conversationId: int(),
+    customer: ref('CustomerBrief'),
+    lane: enumOf([0, 1], '0 = priority (VIP or a unit with a valid service level), 1 = everyone else.'),
+    position: int('1-based, in serving order.'),
+    queuedAt: dateTime(),
+    lastMessage: nullable(str()),
+  }),
+  QueueList: list('QueueItem'),
+  ConversationSummary: conversationSummary,
+  ConversationSummaryPage: page('ConversationSummary'),
+  DeskMessage: obj({
+    id: int(),
+    conversationId: int(),
+    direction: enumOf(['in', 'out', 'note']),
+    sender: enumOf(['customer', 'bot', 'agent', 'system']),
+    staff: nullable(obj({ id: int(), displayName: str() })),
+    kind: str(),
+    content: str(),
+    delivery: nullableEnum(DELIVERIES, 'Outbound messages only. held_window = 45015, held_quota = 45047.'),
+    deliveryNote: nullable(str('e.g. 客户已超过48小时未互动 / 已达条数上限 / 发送失败')),
+    createdAt: dateTime(),
+  }),
+  DeskMessageList: list('DeskMessage'),
+  CustomerPanel: obj({
+    customer: ref('CustomerBrief'),
+    account: nullable(obj({ username: str(), mobile: nullable(str()), email: nullable(str()) })),
+    unit: nullable(obj({ name: str(), serviceCode: str(), serviceLevel: nullable(str()), serviceValidUntil: nullable(str()) })),
+    bindUrl: nullable(str()),
+    openTickets: array(obj({ id: int(), title: str(), status: str() })),
+    pastChats: array(obj({ id: int(), createdAt: dateTime(), closedAt: nullable(dateTime()), agent: nullable(str()), rating: nullable(int()) })),
+    ratings: obj({ count: int(), average: nullable(num()) }),
+  }),
+  WindowInfo: obj({
+    closesAt: nullable(dateTime('When the 48 h window closes.')),
+    secondsLeft: int(),
+    quotaLeft: int('Messages that may still be sent in this window.'),
+    quotaTotal: int(),
+  }),
+  ConversationDetail: {
+    allOf: [ref('ConversationSummary'), { type: 'object', properties: { panel: ref('CustomerPanel'), window: ref('WindowInfo') }, required: ['panel', 'window'] }],
+  },
+  AgentInfo: obj({
+    id: int(),
+    username: str(),
+    displayName: str(),
+    role: ref('StaffRole'),
+    status: ref('AgentStatus'),
+    maxConcurrent: int(),
+    active: int('Open chats assigned now.'),
+  }),
+  AgentList: list('AgentInfo'),
+  CannedReply: obj({ id: int(), shortcut: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' }, title: str(), content: str() }),
+  CannedReplyInput: obj({ shortcut: { type: 'string', pattern: '^[A-Za-z0-9_-]+$' }, title: str(), content: str() }),
+  CannedReplyList: list('CannedReply'),
+  LeftMessage: obj({
+    id: int(),
+    conversationId: int(),
+    customer: ref('CustomerBrief'),
+    content: str(),
+    status: enumOf(['open', 'done']),
+    createdAt: dateTime(),
+    handledBy: nullable(str()),
+    handledAt: nullable(dateTime()),
+  }),
+  LeftMessagePage: page('LeftMessage'),
+  TextRequest: obj({ text: str() }),
+  TransferRequest: obj({ agent: { oneOf: [int(), str()], description: 'A staff id or username.' } }, { note: str() }),
+  TypingRequest: obj({ typing: bool() }),
+  StatusRequest: obj({ status: ref('AgentStatus') }),
+  DeskEvent: {
+    description: 'WebSocket frames, server → console (JSON text). hello comes first on every (re)connect.',
+    oneOf: [
+      frame('hello', { staffId: int(), serverTime: dateTime() }),
+      frame('message', { message: ref('DeskMessage') }),
+      frame('delivery', { conversationId: int(), messageId: int(), delivery: nullableEnum(DELIVERIES), deliveryNote: nullable(str()) }),
+      frame('queue', { items: array(ref('QueueItem')) }, 'The whole queue.'),
+      frame('assigned', { conversation: ref('ConversationSummary'), note: nullable(str()) }),
+      frame('closed', { conversation: ref('ConversationSummary') }),
+      frame('unassigned', { conversationId: int(), reason: enumOf(['transfer', 'no_answer', 'closed']) }, 'A chat left this agent.'),
+    ],
+  },
+  DeskClientFrame: obj({ type: { const: 'ping' } }, {}, 'The console may send {"type":"ping"}; the server answers {"type":"pong"}.'),
+};
+
+// ---- operations ---------------------------------------------------------------------------------
+
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429;
+const ERROR_TEXT: Record<ErrorStatus, string> = {
+  400: 'Invalid input (invalid_input / invalid_request)',
+  401: 'Not logged in (not_logged_in)',
+  403: 'Wrong role (forbidden), or not your conversation (not_yours)',
+  404: 'Not found (not_found)',
+  409: 'Conflict: already_taken (someone accepted first) | not_open (closed chat) | at_capacity',
+  413: 'Upload too large (payload_too_large)',
+  422: 'The target agent cannot take the chat (agent_unavailable)',
+  429: 'Too many failed logins (too_many_attempts)',
+};
+
+interface Param {
+  name: string;
+  schema: Schema;
+  description?: string;
+}
+
+interface OpSpec {
+  summary: string;
+  tag: 'staff' | 'kb' | 'desk' | 'meta';
+  /** Who may call it; undefined = no session needed. */
+  roles?: string;
+  query?: Param[];
+  /** A JSON body (a schema), or a multipart upload. */
+  body?: Schema | 'multipart';
+  /** 200 with this schema, or 204 (no body), or the success responses spelled out. */
+  ok: Schema | 204 | { responses: Record<string, unknown> };
+  errors?: ErrorStatus[];
+  /** What an error means here, where it differs from ERROR_TEXT. */
+  errorText?: Partial<Record<ErrorStatus, string>>;
+}
+
+const json = (schema: Schema) => ({ 'application/json': { schema } });
+
+function op(spec: OpSpec, pathParams: string[]): Record<string, unknown> {
+  const authErrors: ErrorStatus[] = spec.roles ? [401, 403] : [];
+  const paramErrors: ErrorStatus[] = pathParams.length > 0 ? [400, 404] : [];
+  const errors = [...new Set([...(spec.body || spec.query ? [400 as const] : []), ...paramErrors, ...authErrors, ...(spec.errors ?? [])])].sort((x, y) => x - y);
+  const responses: Record<string, unknown> =
+    spec.ok === 204
+      ? { 204: { description: 'Done (no body)' } }
+      : 'responses' in spec.ok
+        ? { ...(spec.ok.responses as Record<string, unknown>) }
+        : { 200: { description: 'OK', content: json(spec.ok) } };
+  for (const status of errors) responses[status] = { description: spec.errorText?.[status] ?? ERROR_TEXT[status], content: json(ref('ApiErrorBody')) };
+  return {
+    tags: [spec.tag],
+    summary: spec.summary,
+    ...(spec.roles && { description: `Roles: ${spec.roles}.` }),
+    security: spec.roles ? [{ staffSession: [] }] : [],
+    parameters: [
+      ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: 'integer', minimum: 1 } })),
+      ...(spec.query ?? []).map((p) => ({ name: p.name, in: 'query', required: false, schema: p.schema, ...(p.description && { description: p.description }) })),
+    ],
+    ...(spec.body && {
+      requestBody: {
+        required: true,
+        content:
+          spec.body === 'multipart'
+            ? {
+                'multipart/form-data': {
+                  schema: obj({ file: { type: 'string', contentEncoding: 'binary', description: '.xlsx or .csv' } }, { publish: enumOf(['1'], 'Publish the imported entries.') }),
+                },
+              }
+            : json(spec.body),
+      },
+    }),
+    responses,
+  };
+}
+
+const pageParams = (maxPageSize: number): Param[] => [
+  { name: 'page', schema: { type: 'integer', minimum: 1, default: 1 } },
+  { name: 'pageSize', schema: { type: 'integer', minimum: 1, maximum: maxPageSize, default: 20 } },
+];
+
+const ANY_STAFF = 'agent, technician, admin';
+const ADMIN = 'admin';
+const DESK = 'agent, admin (an agent only on chats assigned to them)';
+
+/** `METHOD /path/:param` → operation spec, in the order of the contracts. */
+const ROUTES: Array<[`${Uppercase<Method>} /api/${string}`, OpSpec]> = [
+  ['GET /api/openapi.json', { tag: 'meta', summary: 'This document', ok: { responses: { 200: { description: 'The OpenAPI 3.1 document', content: json({ type: 'object' }) } } } }],
+
+  ['POST /api/staff/session', { tag: 'staff', summary: 'Log in: sets the staff_session cookie', body: ref('LoginRequest'), ok: ref('StaffMe'), errors: [401, 429],
+    errorText: { 400: 'Username or password missing (invalid_login)', 401: 'Wrong username or password (bad_credentials)' },
+  }],
+  ['DELETE /api/staff/session', { tag: 'staff', summary: 'Log out: ends the session and clears the cookie', ok: 204 }],
+  ['GET /api/staff/me', { tag: 'staff', summary: 'The logged-in staff member', roles: ANY_STAFF, ok: ref('StaffMe') }],
+
+  ['GET /api/kb/entries', {
+    tag: 'kb', summary: 'Knowledge-base entries', roles: ANY_STAFF, ok: ref('EntryPage'),
+    query: [{ name: 'q', schema: str() }, { name: 'status', schema: ref('EntryStatus') }, { name: 'module', schema: str() }, ...pageParams(200)],
+  }],
+  ['GET /api/kb/entries/:id', { tag: 'kb', summary: 'One entry', roles: ANY_STAFF, ok: ref('Entry') }],
+  ['POST /api/kb/entries', { tag: 'kb', summary: 'Create an entry', roles: ADMIN, body: ref('EntryInput'), ok: ref('Entry') }],
+  ['PUT /api/kb/entries/:id', { tag: 'kb', summary: 'Update an entry', roles: ADMIN, body: ref('EntryInput'), ok: ref('Entry') }],
+  ['POST /api/kb/entries/:id/publish', { tag: 'kb', summary: 'Publish an entry', roles: ADMIN, ok: ref('Entry') }],
+  ['POST /api/kb/entries/:id/unpublish', { tag: 'kb', summary: 'Unpublish an entry (back to draft)', roles: ADMIN, ok: ref('Entry') }],
+  ['DELETE /api/kb/entries/:id', { tag: 'kb', summary: 'Delete an entry', roles: ADMIN, ok: 204 }],
+  ['GET /api/kb/unanswered', { tag: 'kb', summary: 'Questions the bot could not answer, clustered', roles: ADMIN, query: pageParams(200), ok: ref('UnansweredPage') }],
+  ['POST /api/kb/unanswered/:id/attach', { tag: 'kb', summary: 'Attach a cluster to an entry as similar questions', roles: ADMIN, body: ref('AttachRequest'), ok: 204 }],
+  ['POST /api/kb/unanswered/:id/create', { tag: 'kb', summary: 'Create an entry from a cluster', roles: ADMIN, body: ref('EntryInput'), ok: ref('Entry') }],
+  ['POST /api/kb/unanswered/:id/dismiss', { tag: 'kb', summary: 'Dismiss a cluster', roles: ADMIN, ok: 204 }],
+  ['GET /api/kb/candidates', { tag: 'kb', summary: 'Entries proposed from human-served chats', roles: ADMIN, ok: ref('CandidateList') }],
+  ['POST /api/kb/candidates/:id/accept', { tag: 'kb', summary: 'Accept a candidate as an entry', roles: ADMIN, body: ref('EntryInput'), ok: ref('Entry') }],
+  ['POST /api/kb/candidates/:id/dismiss', { tag: 'kb', summary: 'Dismiss a candidate', roles: ADMIN, ok: 204 }],
+  ['GET /api/kb/stats', {
+    tag: 'kb', summary: 'Bot analytics: hit, unanswered and suggest rates, top questions, thumbs', roles: ADMIN, ok: ref('KbStats'),
+    query: [{ name: 'from', schema: str(), description: 'ISO date or date-time, inclusive' }, { name: 'to', schema: str(), description: 'ISO date or date-time, exclusive' }],
+  }],
+  ['POST /api/kb/import', { tag: 'kb', summary: 'Import entries from .xlsx or .csv', roles: ADMIN, body: 'multipart', ok: ref('ImportReport'), errors: [413] }],
+  ['GET /api/kb/export', {
+    tag: 'kb', summary: 'Export every entry as .xlsx', roles: ADMIN,
+    ok: { responses: { 200: { description: 'The workbook', content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', contentEncoding: 'binary' } } } } } },
+  }],
+
+  ['GET /api/desk/queue', { tag: 'desk', summary: 'Queued conversations, in serving order', roles: DESK, ok: ref('QueueList') }],
+  ['GET /api/desk/conversations', {
+    tag: 'desk', summary: 'My open chats (mine=1), or a search of past chats', roles: DESK, ok: ref('ConversationSummaryPage'),
+    query: [
+      { name: 'mine', schema: enumOf(['1', 'true', '0', 'false']), description: '1: only my open chats' },
+      { name: 'q', schema: str(), description: 'Search text' },
+      { name: 'status', schema: ref('ConversationStatus') },
+      ...pageParams(100),
+    ],
+  }],
+  ['GET /api/desk/conversations/:id', { tag: 'desk', summary: 'A chat with the customer panel and the WeChat window/quota', roles: DESK, ok: ref('ConversationDetail') }],
+  ['GET /api/desk/conversations/:id/messages', {
+    tag: 'desk', summary: "A chat's history, the bot's part included", roles: DESK, ok: ref('DeskMessageList'),
+    query: [{ name: 'after', schema: { type: 'integer', minimum: 0, default: 0 }, description: 'Only messages after this message id (what a reconnecting console missed)' }],
+  }],
+  ['POST /api/desk/conversations/:id/accept', { tag: 'desk', summary: 'Accept a queued chat', roles: DESK, ok: ref('ConversationSummary'), errors: [409] }],
+  ['POST /api/desk/conversations/:id/messages', { tag: 'desk', summary: 'Send a message to the customer (through the outbox)', roles: DESK, body: ref('TextRequest'), ok: ref('DeskMessage'), errors: [409] }],
+  ['POST /api/desk/conversations/:id/transfer', { tag: 'desk', summary: 'Transfer a chat to another agent, with a note', roles: DESK, body: ref('TransferRequest'), ok: ref('ConversationSummary'), errors: [409, 422] }],
+  ['POST /api/desk/conversations/:id/close', { tag: 'desk', summary: 'Close a chat (the customer is asked for a rating)', roles: DESK, ok: ref('ConversationSummary'), errors: [409] }],
+  ['POST /api/desk/conversations/:id/notes', { tag: 'desk', summary: 'A private note, never sent to the customer', roles: DESK, body: ref('TextRequest'), ok: ref('DeskMessage') }],
+  ['POST /api/desk/conversations/:id/typing', { tag: 'desk', summary: "Forward the agent's typing to WeChat (within its 30 s rule)", roles: DESK, body: ref('TypingRequest'), ok: 204, errors: [409] }],
+  ['GET /api/desk/agents', { tag: 'desk', summary: 'Agents with their status and load (transfer targets)', roles: DESK, ok: ref('AgentList') }],
+  ['PUT /api/desk/me/status', { tag: 'desk', summary: 'Set my status: online, away or offline', roles: DESK, body: ref('StatusRequest'), ok: ref('AgentInfo') }],
+  ['GET /api/desk/canned', { tag: 'desk', summary: 'Canned replies', roles: DESK, ok: ref('CannedReplyList') }],
+  ['POST /api/desk/canned', { tag: 'desk', summary: 'Create a canned reply', roles: ADMIN, body: ref('CannedReplyInput'), ok: ref('CannedReply'), errors: [409] }],
+  ['PUT /api/desk/canned/:id', { tag: 'desk', summary: 'Update a canned reply', roles: ADMIN, body: ref('CannedReplyInput'), ok: ref('CannedReply'), errors: [409] }],
+  ['DELETE /api/desk/canned/:id', { tag: 'desk', summary: 'Delete a canned reply', roles: ADMIN, ok: 204 }],
+  ['GET /api/desk/left-messages', {
+    tag: 'desk', summary: 'Messages left out of hours or after a queue timeout', roles: DESK, ok: ref('LeftMessagePage'),
+    query: [{ name: 'status', schema: { ...enumOf(['open', 'done', 'all']), default: 'open' } }, ...pageParams(100)],
+  }],
+  ['POST /api/desk/left-messages/:id/done', { tag: 'desk', summary: 'Mark a left message handled', roles: DESK, ok: ref('LeftMessage') }],
+  ['GET /api/desk/ws', {
+    tag: 'desk', summary: 'The desk WebSocket (upgrade): pushes DeskEvent frames', roles: 'agent, admin',
+    ok: { responses: {
+      101: {
+        description:
+          'Switching Protocols. The server sends DeskEvent frames (JSON text), hello first; the console may send {"type":"ping"} and gets {"type":"pong"}. ' +
+          'The server pings every 25 s and drops dead sockets and sockets that fall more than 1 MiB behind. ' +
+          'After a (re)connect the console refetches the queue, its chats and GET …/messages?after= for each open chat.',
+        'x-websocket-frames': { server: ref('DeskEvent'), client: ref('DeskClientFrame') },
+      },
+    } },
+  }],
+];
+
+// ---- the document -------------------------------------------------------------------------------
+
+let built: Record<string, unknown> | undefined;
+
+/** The OpenAPI 3.1 document, built once. */
+export function openApiDocument(): Record<string, unknown> {
+  return (built ??= buildDocument());
+}
+
+function buildDocument(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [route, spec] of ROUTES) {
+    const [method, path] = route.split(' ') as [Uppercase<Method>, string];
+    const params = [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+    const key = path.replace(/:(\w+)/g, '{$1}');
+    (paths[key] ??= {})[method.toLowerCase()] = op(spec, params);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: '浪潮云ERP服务 智能客服系统 API',
+      version: '1',
+      description:
+        'The JSON API of the staff console and H5 pages. Staff log in with POST /api/staff/session, which sets the httpOnly `staff_session` cookie. ' +
+        'Dates are ISO 8601 strings. Every error has the body ApiErrorBody.',
+    },
+    tags: [
+      { name: 'staff', description: 'Staff login and session' },
+      { name: 'kb', description: 'The knowledge base (issue #3)' },
+      { name: 'desk', description: 'The agent desk (issue #4)' },
+      { name: 'meta', description: 'This description' },
+    ],
+    paths,
+    components: {
+      schemas,
+      securitySchemes: {
+        staffSession: { type: 'apiKey', in: 'cookie', name: 'staff_session', description: 'Set by POST /api/staff/session; slides for 12 h.' },
+      },
+    },
+  };
+}
+
+/** GET /api/openapi.json. Public: it describes the API, it opens nothing. */
+export function openApiRoutes(): Router {
+  const router = new Router();
+  router.get('/api/openapi.json', (ctx) => {
+    ctx.set('cache-control', 'no-cache');
+    ctx.body = openApiDocument();
+  });
+  return router;
+}

@@ -1,0 +1,75 @@
+import type { Browser, Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromRoot } from '../../server/platform/paths.js';
+import { launchBrowser } from '../helpers/browser.js';
+import { conversationOf, startDeskServer, until, type DeskServer } from '../helpers/desk.js';
+
+/**
+ * The agent desk in the built console (console/dist) against the whole server and the simulator
+ * (issue #4): log in, accept, reply, and see the customer's answer arrive live.
+ */
+describe('the agent desk in the console', () => {
+  let desk: DeskServer;
+  let browser: Browser;
+  let page: Page;
+  let customer: string;
+
+  beforeAll(async () => {
+    if (!existsSync(fromRoot('console', 'dist', 'index.html'))) throw new Error('console/dist is missing: run node scripts/build-if-stale.mjs');
+    desk = await startDeskServer();
+    await desk.addStaff('wang', 'agent', '小王');
+    customer = desk.newCustomer();
+    expect(await desk.say(customer, '发票怎么开')).toBe('机器人答：发票怎么开');
+    expect(await desk.say(customer, '#人工')).toContain('已为您转接人工客服');
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await desk?.close();
+  });
+
+  const chat = () => page.locator('[data-testid="chat-panel"]');
+
+  it('lands an agent on the desk after login, with the waiting customer in the queue', async () => {
+    await page.goto(`${desk.server.url}/console/`);
+    await page.fill('input[name="username"]', 'wang');
+    await page.fill('input[name="password"]', 'wang-password');
+    await page.click('button[type="submit"]');
+    const item = page.locator('[data-testid="queue-item"]', { hasText: '#人工' });
+    await item.waitFor();
+    expect(new URL(page.url()).pathname).toBe('/console/desk');
+    expect(await item.innerText()).toContain('接入');
+    expect(await page.locator('.el-menu-item', { hasText: '工作台' }).count()).toBe(1);
+  });
+
+  it('accepts the customer and shows the whole history, the bot’s part included, beside the customer panel', async () => {
+    await page.locator('[data-testid="queue-item"]', { hasText: '#人工' }).locator('[data-testid="accept"]').click();
+    await chat().locator('[data-testid="msg-bot"]', { hasText: '机器人答：发票怎么开' }).waitFor();
+    expect(await chat().locator('[data-testid="msg-customer"]', { hasText: '发票怎么开' }).count()).toBeGreaterThan(0);
+    expect((await conversationOf(desk.server, customer)).status).toBe('assigned');
+    await page.locator('[data-testid="customer-panel"] [data-testid="bound-state"]', { hasText: '未绑定' }).waitFor();
+    expect(await page.locator('[data-testid="window-bar"]').innerText()).toMatch(/会话窗口剩余 \d+小时\d+分/);
+    expect(await page.locator('[data-testid="quota-left"]').innerText()).toMatch(/还可发送 \d 条/);
+    await until(async () => (await desk.customTexts(customer)).some((t) => t.includes('小王')), () => desk.customTexts(customer));
+  });
+
+  it('sends a reply with Enter that reaches the customer’s WeChat', async () => {
+    await page.locator('[data-testid="reply-input"]').fill('您好，请问是哪个版本？');
+    await page.locator('[data-testid="reply-input"]').press('Enter');
+    await until(() => desk.customTexts(customer).includes('您好，请问是哪个版本？'), () => desk.customTexts(customer));
+    expect(await page.inputValue('[data-testid="reply-input"]')).toBe('');
+    await chat().locator('[data-testid="msg-agent"]', { hasText: '您好，请问是哪个版本？' }).waitFor();
+  });
+
+  it('shows the customer’s answer live, and the reply as delivered, over the socket', async () => {
+    await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor({ timeout: 10_000 });
+    expect(await desk.say(customer, 'V8.0 版本')).toBe('');
+    await chat().locator('[data-testid="msg-customer"]', { hasText: 'V8.0 版本' }).waitFor({ timeout: 10_000 });
+    await chat()
+      .locator('[data-testid="msg-agent"]', { hasText: '您好，请问是哪个版本？' })
+      .locator('[data-testid="delivery"]', { hasText: '已送达' })
+      .waitFor({ timeout: 10_000 });
+  });
+});
