@@ -74,7 +74,13 @@ export class PushHandler {
     const started = this.now();
     const turn = await this.recordInbound(key, msg);
     if (!turn) return this.replyOfEarlierTry(key, started);
-    void this.o.bus.emit('message.created', { conversationId: turn.conversation.id, messageId: turn.messageId, direction: 'in', sender: 'customer' });
+    void this.o.bus.emit('message.created', {
+      conversationId: turn.conversation.id,
+      messageId: turn.messageId,
+      direction: 'in',
+      sender: 'customer',
+      customerMessage: { kind: msg.kind, content: summarise(msg), createdAt: new Date(this.now()).toISOString() },
+    });
 
     const routing = this.o.router.route(msg, turn).catch((err: unknown): Reply => {
       this.o.logger.error({ err, user: hashOpenid(msg.fromUserName) }, 'routing failed');

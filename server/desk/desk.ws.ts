@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { DeskEvent } from '../../common/desk-api.js';
+import type { DeskEvent, DeskMessage } from '../../common/desk-api.js';
 import type { ApiErrorBody, StaffRole } from '../../common/staff-api.js';
 import type { Db } from '../db/client.js';
 import { NO_PERMISSION, NOT_LOGGED_IN } from '../http/auth.js';
@@ -166,7 +166,10 @@ export function createDeskHub(opts: DeskHubOptions): DeskHub {
     const admins = route !== null && route.status !== 'bot';
     const targets = recipients([route?.assigneeId], admins);
     if (targets.size > 0) {
-      const message = await getDeskMessage(db, e.messageId);
+      const inline = e.customerMessage;
+      const message: DeskMessage | null = inline
+        ? { id: e.messageId, conversationId: e.conversationId, direction: 'in', sender: 'customer', staff: null, kind: inline.kind, content: inline.content, delivery: null, deliveryNote: null, createdAt: inline.createdAt }
+        : await getDeskMessage(db, e.messageId);
       if (message) sendTo(targets, { type: 'message', message });
     }
     // A queued customer wrote: the queue's preview changed.

@@ -16,6 +16,9 @@ export interface OutboxWorkerOptions {
   now?: () => number;
 }
 
+/** Rows claimed per pass: also the most sends in flight at once. */
+const BATCH_SIZE = 32;
+
 /**
  * Sends the outbox through the customer-service API. Woken by 'outbox.enqueued' and by a
  * slow poll (for retries and for rows other instances left). Nothing is removed: a row ends
@@ -62,12 +65,22 @@ export class OutboxWorker {
       });
   }
 
-  /** Sends everything due, batch after batch. Resolves when nothing is due. */
+  /**
+   * Sends everything due, batch after batch. Resolves when nothing is due. Within a batch,
+   * customers are served concurrently (one slow send does not hold up the others) and each
+   * customer's messages go one after another, in order.
+   */
   async drain(): Promise<void> {
     for (;;) {
-      const batch = await claimDue(this.o.db, new Date(this.now()));
+      const batch = await claimDue(this.o.db, new Date(this.now()), BATCH_SIZE);
       if (batch.length === 0) return;
-      for (const row of batch) await this.sendOne(row);
+      const perCustomer = new Map<string, OutboxRow[]>();
+      for (const row of batch) perCustomer.set(row.openid, [...(perCustomer.get(row.openid) ?? []), row]);
+      await Promise.all(
+        [...perCustomer.values()].map(async (rows) => {
+          for (const row of rows) await this.sendOne(row);
+        }),
+      );
     }
   }
 

@@ -3,7 +3,17 @@
  * *.listeners.ts files; the push path emits and does not call them one by one.
  */
 export interface EventMap {
-  'message.created': { conversationId: number; messageId: number; direction: 'in' | 'out' | 'note'; sender: string };
+  /**
+   * `customerMessage`: a customer's message inline (kind, content, time), so listeners such as
+   * the desk hub need no read for the most frequent case.
+   */
+  'message.created': {
+    conversationId: number;
+    messageId: number;
+    direction: 'in' | 'out' | 'note';
+    sender: string;
+    customerMessage?: { kind: string; content: string; createdAt: string };
+  };
   'conversation.queued': { conversationId: number; customerId: number };
   'conversation.closed': { conversationId: number; customerId: number; reason: string; staffId?: number | null };
   /** A chat got (or changed) its agent. previousStaffId: the agent it left (transfer, no answer). */
