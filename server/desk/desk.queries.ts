@@ -163,6 +163,22 @@ export async function messageById(db: DbOrTx, id: number): Promise<DeskMessage |
   return row ? toDeskMessage(row) : null;
 }
 
+/** The clear state the agent sees on a held or failed message (issue #4, "45015 / 45047"). */
+export function deliveryNoteFor(delivery: DeskMessage['delivery']): string | null {
+  return delivery ? (deliveryNotes[delivery] ?? null) : null;
+}
+
+export interface ConversationRouting {
+  status: ConversationStatus;
+  assigneeId: number | null;
+}
+
+/** The status and assignee of a conversation (who its realtime events go to); null when unknown. */
+export async function conversationRouting(db: DbOrTx, id: number): Promise<ConversationRouting | null> {
+  const [row] = await rowsOf<{ status: string; assignee_id: number | null }>(db, sql`SELECT status, assignee_id FROM conversations WHERE id = ${id}`);
+  return row ? { status: row.status as ConversationStatus, assigneeId: row.assignee_id } : null;
+}
+
 export function toDeskMessage(r: MessageRow): DeskMessage {
   // A late bot answer is marked 'custom' once sent (server/outbox/outbox.repo.ts settle()).
   const delivery = r.direction !== 'out' ? null : ((r.delivery === 'custom' ? 'sent' : (r.delivery ?? 'passive')) as DeskMessage['delivery']);
@@ -175,7 +191,7 @@ export function toDeskMessage(r: MessageRow): DeskMessage {
     kind: r.kind,
     content: r.content,
     delivery,
-    deliveryNote: delivery ? (deliveryNotes[delivery] ?? null) : null,
+    deliveryNote: deliveryNoteFor(delivery),
     createdAt: iso(r.created_at as Date)!,
   };
 }

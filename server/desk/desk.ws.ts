@@ -10,7 +10,7 @@ import type { EventMap } from '../platform/events.js';
 import type { Logger } from '../platform/logger.js';
 import { SESSION_COOKIE } from '../staff/cookie.js';
 import type { StaffSessions } from '../staff/sessions.js';
-import { deliveryNoteFor, getConversationRouting, getConversationSummary, getDeskMessage, listQueueItems, type ConversationRouting } from './desk-views.repo.js';
+import { conversationRouting, deliveryNoteFor, listQueue, messageById, summaryById, type ConversationRouting } from './desk.queries.js';
 
 export const DESK_WS_PATH = '/api/desk/ws';
 /** Who may open the desk socket (technicians use tickets, not chats). */
@@ -169,7 +169,7 @@ export function createDeskHub(opts: DeskHubOptions): DeskHub {
       const inline = e.customerMessage;
       const message: DeskMessage | null = inline
         ? { id: e.messageId, conversationId: e.conversationId, direction: 'in', sender: 'customer', staff: null, kind: inline.kind, content: inline.content, delivery: null, deliveryNote: null, createdAt: inline.createdAt }
-        : await getDeskMessage(db, e.messageId);
+        : await messageById(db, e.messageId);
       if (message) sendTo(targets, { type: 'message', message });
     }
     // A queued customer wrote: the queue's preview changed.
@@ -199,7 +199,7 @@ export function createDeskHub(opts: DeskHubOptions): DeskHub {
   async function onAssigned(e: EventMap['conversation.assigned']): Promise<void> {
     routing.set(e.conversationId, { status: 'assigned', assigneeId: e.staffId });
     if (conns.size === 0) return;
-    const conversation = await getConversationSummary(db, e.conversationId);
+    const conversation = await summaryById(db, e.conversationId);
     if (conversation) sendTo(conns, { type: 'assigned', conversation, note: e.note });
     if (e.previousStaffId !== null && e.previousStaffId !== e.staffId) {
       const reason = e.reason === 'no_answer' ? 'no_answer' : 'transfer';
@@ -212,14 +212,14 @@ export function createDeskHub(opts: DeskHubOptions): DeskHub {
     routing.set(e.conversationId, { status: 'closed', assigneeId: before?.assigneeId ?? null });
     if (before === undefined || before?.status === 'queued') queue.schedule();
     if (conns.size === 0) return;
-    const conversation = await getConversationSummary(db, e.conversationId);
+    const conversation = await summaryById(db, e.conversationId);
     if (!conversation) return;
     sendTo(recipients([conversation.assignee?.id, before?.assigneeId, e.staffId], true), { type: 'closed', conversation });
   }
 
   const queue = new Debounced(opts.queueDebounceMs ?? 50, async () => {
     if (conns.size === 0) return;
-    const items = await listQueueItems(db);
+    const items = await listQueue(db);
     sendTo(conns, { type: 'queue', items });
   }, (err) => logger.error({ err }, 'desk queue push failed'));
 
@@ -315,7 +315,7 @@ class RoutingCache {
     if (known !== undefined) return known;
     let pending = this.loading.get(id);
     if (!pending) {
-      pending = getConversationRouting(this.db, id).finally(() => this.loading.delete(id));
+      pending = conversationRouting(this.db, id).finally(() => this.loading.delete(id));
       this.loading.set(id, pending);
     }
     const read = await pending;
