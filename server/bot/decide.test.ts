@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, type DecideInput, type PreviousTurn } from './decide.js';
+import { decide, needsPrevious, type DecideInput, type PreviousTurn } from './decide.js';
 import type { Ranked } from './types.js';
 
 const entries = new Map([
@@ -98,5 +98,21 @@ describe('decide', () => {
   it('answers chit-chat when the FAQ has no strong match', () => {
     const d = decide(input({ question: '你好', ranked: ranked('suggest', [2]), nlu: { kind: 'chitchat', answer: '你好呀！' } }));
     expect(d).toEqual({ kind: 'chitchat', text: '你好呀！' });
+  });
+});
+
+describe('needsPrevious (the previous turn is read only when it can matter)', () => {
+  const none = { kind: 'none' } as const;
+  it.each([
+    ['1', none, true],
+    ['第2个', none, true],
+    ['有用', none, true],
+    ['没用', none, true],
+    ['挺好的帮到我了', { kind: 'intent', intent: 'feedback.up' } as const, true],
+    ['怎么修改登录密码？', none, false],
+    ['忘记密码怎么办', none, false],
+    ['你好', { kind: 'chitchat', answer: '你好呀' } as const, false],
+  ])('%s → %s', (q, nlu, expected) => {
+    expect(needsPrevious(q, nlu as never)).toBe(expected);
   });
 });

@@ -59,12 +59,13 @@ const UP = new Set(['有用', '有帮助', '解决了', '好用', '有效', '�
 const DOWN = new Set(['没用', '没有用', '无用', '没帮助', '没解决', '不对', '👎']);
 
 /**
- * Whether the previous turn matters for this question: only a number (a pick) or a short reply
- * (feedback) looks back. Everything else skips the read.
+ * Whether the previous turn matters for this message: only a number (a suggestion pick) or a
+ * rating reply ("有用", or what the NLU reads as one) looks back. Everything else, including
+ * short questions, skips the read.
  */
-export function needsPrevious(question: string): boolean {
+export function needsPrevious(question: string, nlu: NluView): boolean {
   const compact = question.trim().replace(/[\s。.!！?？~～]/g, '');
-  return pickNumber(compact) !== null || compact.length <= 8;
+  return pickNumber(compact) !== null || UP.has(compact) || DOWN.has(compact) || feedbackIntent(nlu, compact) !== null;
 }
 
 export function decide(i: DecideInput): Decision {

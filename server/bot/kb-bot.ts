@@ -51,10 +51,8 @@ export class KbBot implements Bot {
 
   async answer(question: string, turn: Turn): Promise<BotAnswer> {
     const { db } = this.o;
-    const [previous, nlu] = await Promise.all([
-      needsPrevious(question) ? lastTurn(db, turn.conversation.id) : undefined,
-      this.o.nlu.classify(question),
-    ]);
+    const nlu = await this.o.nlu.classify(question);
+    const previous = needsPrevious(question, nlu) ? await lastTurn(db, turn.conversation.id) : undefined;
     const { retriever, entries } = this.snapshot;
     const ranked = retriever.rank(question, 5);
     const d = decide({

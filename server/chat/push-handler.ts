@@ -28,7 +28,7 @@ type KnownInbound = Exclude<InboundMessage, { kind: 'unknown' }>;
 
 const MARGIN_MS = 250;
 /** Group-commit window under load (see docs/benchmarks.md): 1 ms took the gateway from 306 to 2,385 pushes/s; 2 ms halves the database time per push again with the bot answering. */
-const LINGER_MS = 2;
+const LINGER_MS = 1;
 const POLL_MS = 25;
 
 /**

@@ -44,10 +44,11 @@ export async function recordInboundBatch(db: Db, records: InboundRecord[]): Prom
     payload: r.payload ?? null,
     subscribed: r.subscribed,
   }));
+  // One JSON text per row: parsed natively, much cheaper than 22 typed columns on PGlite.
   const result = await db.execute(sql`
-    SELECT * FROM wx_record_inbound(${JSON.stringify(input)}::jsonb)
+    SELECT row_to_json(r)::text AS j FROM wx_record_inbound(${JSON.stringify(input)}::jsonb) r
   `);
-  const rows = (result as unknown as { rows: RawRow[] }).rows;
+  const rows = (result as unknown as { rows: Array<{ j: string }> }).rows.map((row) => JSON.parse(row.j) as RawRow);
   return records.map((r, i) => toRecorded(r, rows.find((row) => Number(row.ord) === i)));
 }
 

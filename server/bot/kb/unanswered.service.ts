@@ -75,15 +75,17 @@ export async function logUnansweredBatch(db: Db, questions: string[]): Promise<v
     if (best) best.texts.push(item.text);
     else known.push({ id: undefined, normalized: item.normalized, grams: item.grams, texts: [], firstText: item.text });
   }
+  // One update per distinct wording of a cluster, counting its repeats (customers repeat themselves).
+  const tally = (texts: string[]) => [...texts.reduce((m, text) => m.set(text, (m.get(text) ?? 0) + 1), new Map<string, number>())];
   await db.transaction(async (tx) => {
     for (const k of known) {
-      if (k.id === undefined) {
-        // A new cluster (the batch's scan found none near): its first wording, then the rest.
-        const created = await insertCluster(tx, k.firstText, k.normalized);
-        for (const text of k.texts) await bumpCluster(tx, created, text);
-      } else {
-        for (const text of k.texts) await bumpCluster(tx, { id: k.id } as UnansweredCluster, text);
+      if (k.id === undefined && k.texts.length === 0) {
+        await insertCluster(tx, k.firstText, k.normalized);
+        continue;
       }
+      // A new cluster (the batch's scan found none near): its first wording, then the rest.
+      const cluster = k.id === undefined ? await insertCluster(tx, k.firstText, k.normalized) : ({ id: k.id } as UnansweredCluster);
+      for (const [text, times] of tally(k.texts)) await bumpCluster(tx, cluster, text, times);
     }
   });
 }
@@ -203,13 +205,13 @@ async function insertCluster(db: DbOrTx, text: string, normalized: string): Prom
   return row!;
 }
 
-/** count + 1, last asked now, and the wording added to the variants (up to MAX_VARIANTS), atomically. */
-async function bumpCluster(db: DbOrTx, cluster: UnansweredCluster, text: string): Promise<UnansweredCluster> {
+/** count + times, last asked now, and the wording added to the variants (up to MAX_VARIANTS), atomically. */
+async function bumpCluster(db: DbOrTx, cluster: UnansweredCluster, text: string, times = 1): Promise<UnansweredCluster> {
   const t = unansweredQuestions;
   const [row] = await db
     .update(t)
     .set({
-      count: sql`${t.count} + 1`,
+      count: sql`${t.count} + ${times}`,
       lastAskedAt: sql`now()`,
       variants: sql`case when jsonb_array_length(${t.variants}) < ${MAX_VARIANTS} and ${t.text} <> ${text}
         and not ${t.variants} @> jsonb_build_array(${text}::text)
