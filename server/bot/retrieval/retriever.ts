@@ -26,7 +26,7 @@ export interface RetrieverOptions {
 export const THRESHOLDS = { answer: 0.1, suggest: 0.03 } as const;
 
 /** Questions re-ranked per query. */
-const CANDIDATES = 60;
+const CANDIDATES = 30;
 /** Weights of the 1-, 2- and 3-gram BM25 scores when picking candidates. */
 const FIRST_STAGE = [1, 1, 1];
 /** The margin feature saturates here (also its value when there is no runner-up). */
