@@ -1,4 +1,4 @@
-import { boolean, date, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * Customer units (单位) and their accounts: the web side's rules, which WeChat shares
@@ -24,6 +24,7 @@ export const accounts = pgTable('accounts', {
   /** scrypt, as for staff. */
   passwordHash: text('password_hash').notNull(),
   displayName: text('display_name').notNull(),
+  avatarUrl: text('avatar_url'),
   unitId: integer('unit_id').references(() => units.id),
   vip: boolean('vip').notNull().default(false),
   unitAdmin: boolean('unit_admin').notNull().default(false),
@@ -31,3 +32,53 @@ export const accounts = pgTable('accounts', {
   points: integer('points').notNull().default(0),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Points, credited by activity (rules in one place: server/accounts/points.ts). Idempotent per
+ * event: one row per (account, reason, event key), e.g. ('first_read', 'article:42').
+ */
+export const pointsLedger = pgTable(
+  'points_ledger',
+  {
+    id: serial('id').primaryKey(),
+    accountId: integer('account_id').notNull().references(() => accounts.id),
+    reason: text('reason').notNull(),
+    eventKey: text('event_key').notNull(),
+    points: integer('points').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('points_ledger_event').on(t.accountId, t.reason, t.eventKey), index('points_ledger_account').on(t.accountId, t.createdAt)],
+);
+
+/** Applications for VIP + unit administrator, or for internal staff; decided by staff with a reason. */
+export const applications = pgTable(
+  'applications',
+  {
+    id: serial('id').primaryKey(),
+    accountId: integer('account_id').notNull().references(() => accounts.id),
+    /** vip_admin | internal */
+    kind: text('kind').notNull(),
+    /** pending | approved | rejected */
+    status: text('status').notNull().default('pending'),
+    reason: text('reason'),
+    decidedBy: integer('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('applications_status').on(t.status, t.createdAt), index('applications_account').on(t.accountId)],
+);
+
+/** Every service-code lookup, hit or miss: who (openid / account / IP), when, what name. */
+export const serviceCodeLookups = pgTable(
+  'service_code_lookups',
+  {
+    id: serial('id').primaryKey(),
+    openid: text('openid'),
+    accountId: integer('account_id'),
+    ip: text('ip'),
+    fullName: text('full_name').notNull(),
+    hit: boolean('hit').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('service_code_lookups_created').on(t.createdAt)],
+);

@@ -141,3 +141,4 @@ export * from '../bot/kb/schema.js';
 export * from '../staff/schema.js';
 export * from '../accounts/schema.js';
 export * from '../desk/schema.js';
+export * from '../auth/schema.js';
