@@ -17,6 +17,7 @@ import { DeskService } from './desk/desk.service.js';
 import { DeskSweeper } from './desk/sweeper.js';
 import { OutboxWorker } from './outbox/outbox.worker.js';
 import { createLocalBus, createRedisBus, type Bus } from './platform/bus.js';
+import { redisNamespace } from './platform/redis-namespace.js';
 import type { Logger } from './platform/logger.js';
 import { memoryLoginThrottle, redisLoginThrottle } from './staff/login-throttle.js';
 import { StaffSessions } from './staff/sessions.js';
@@ -87,6 +88,8 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
   shutdown.add('storage', () => database.close());
   try {
     const onBusError = (err: unknown, event: string) => logger.error({ err, event }, 'event handler failed');
+    // Every Redis key and channel of this deployment (instances on one database share it).
+    const namespace = redisNamespace(config.databaseUrl);
     let redis: Redis | undefined;
     let bus: Bus;
     if (config.redisUrl) {
@@ -95,7 +98,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       r.on('error', (err) => logger.warn({ err: err.message }, 'redis error'));
       await r.connect();
       shutdown.add('redis', () => r.quit().catch(() => r.disconnect()));
-      bus = await createRedisBus(r, onBusError);
+      bus = await createRedisBus(r, onBusError, namespace);
     } else {
       bus = createLocalBus(onBusError);
     }
@@ -139,7 +142,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       logger.info({ url: `${config.publicBaseUrl ?? `http://localhost:${port}`}/simulator/` }, 'no WeChat credentials: the WeChat simulator is running');
     }
 
-    const tokenStore = redis ? redisTokenStore(redis, wechat.appId) : dbTokenStore(database, wechat.appId);
+    const tokenStore = redis ? redisTokenStore(redis, wechat.appId, undefined, namespace) : dbTokenStore(database, wechat.appId);
     const api = createWeChatApi({ appId: wechat.appId, appSecret: wechat.appSecret, apiBase, tokenStore });
     const publicBaseUrl = config.publicBaseUrl ?? `http://localhost:${port}`;
     const deskCore = new DeskCore({ db: database.db, bus, logger, config: config.desk, publicBaseUrl, now: overrides.deskNow });
@@ -166,7 +169,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       staff: {
         accounts: new StaffAccounts(database.db),
         sessions,
-        throttle: redis ? redisLoginThrottle(redis) : memoryLoginThrottle(),
+        throttle: redis ? redisLoginThrottle(redis, Date.now, `${namespace}:staff:login-failures:`) : memoryLoginThrottle(),
         logger,
       },
       kb: kbAdminService({ db: database.db, bus }),

@@ -50,10 +50,12 @@ export function createLocalBus(onError: ErrorSink = () => {}): Bus {
   };
 }
 
-const CHANNEL = 'wxdesk:events';
-
-/** `publisher` is a normal connection; a second one is made for subscribing. */
-export async function createRedisBus(publisher: Redis, onError: ErrorSink = () => {}): Promise<Bus> {
+/**
+ * `publisher` is a normal connection; a second one is made for subscribing. The channel is
+ * `<namespace>:events` (see redis-namespace.ts).
+ */
+export async function createRedisBus(publisher: Redis, onError: ErrorSink = () => {}, namespace = 'wxdesk'): Promise<Bus> {
+  const CHANNEL = `${namespace}:events`;
   const local = new LocalDispatch(onError);
   const subscriber = publisher.duplicate();
   subscriber.on('error', (err) => onError(err, 'redis-subscriber'));

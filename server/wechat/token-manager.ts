@@ -88,8 +88,8 @@ export function dbTokenStore(database: Database, appId: string): TokenStore {
 }
 
 /** Token kept in Redis (server mode), with a SET NX lock for the refresher. */
-export function redisTokenStore(redis: Redis, appId: string, lockTtlMs = 15_000): TokenStore {
-  const key = `wxdesk:access_token:${appId}`;
+export function redisTokenStore(redis: Redis, appId: string, lockTtlMs = 15_000, namespace = 'wxdesk'): TokenStore {
+  const key = `${namespace}:access_token:${appId}`;
   const lockKey = `${key}:lock`;
   return {
     async read() {
