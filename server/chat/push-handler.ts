@@ -114,7 +114,7 @@ export class PushHandler {
       at: new Date(msg.createTime * 1000),
       kind: msg.kind,
       content: summarise(msg),
-      payload: msg.raw,
+      payload: payloadOf(msg),
       subscribed: msg.kind === 'subscribe' ? true : msg.kind === 'unsubscribe' ? false : null,
       interaction: msg.kind !== 'unsubscribe',
     });
@@ -125,7 +125,7 @@ export class PushHandler {
     const { customer } = record;
     return this.o.db.transaction(async (tx) => {
       const conversation = await openConversationFor(tx, customer.id);
-      const message = await insertMessage(tx, { conversationId: conversation.id, direction: 'in', sender: 'customer', kind: msg.kind, content: summarise(msg), payload: msg.raw, wechatKey: key });
+      const message = await insertMessage(tx, { conversationId: conversation.id, direction: 'in', sender: 'customer', kind: msg.kind, content: summarise(msg), payload: payloadOf(msg), wechatKey: key });
       return { customer, conversation, messageId: message.id };
     });
   }
@@ -181,6 +181,14 @@ export class PushHandler {
 
 function insertBotTurn(tx: Tx, conversationId: number, t: BotTurnRecord): Promise<unknown> {
   return tx.insert(botTurns).values({ conversationId, question: t.question, band: t.band, entryId: t.entryId ?? null, suggestions: t.suggestions ?? null, score: t.score ?? null });
+}
+
+/**
+ * The push's fields worth keeping beside the content: none for text (content, sender, time and
+ * MsgId have their own columns), all of them for the rest (media ids, coordinates, links…).
+ */
+function payloadOf(msg: KnownInbound): unknown {
+  return msg.kind === 'text' ? null : msg.raw;
 }
 
 /** A short human-readable line for the history (the full fields are in the payload). */
