@@ -1,7 +1,7 @@
 /**
  * npm run menu:check [-- menus/menu.json]
  * Checks the custom menu against WeChat's limits (server/wechat/menu-limits.ts), as written and
- * after the OAuth wrapping `npm run menu:push` applies to view URLs (longer URLs). Prints what is
+ * after `npm run menu:push` sends view URLs through /auth/wechat (longer URLs). Prints what is
  * wrong and exits 1, or prints a summary and exits 0.
  */
 import { resolve } from 'node:path';
@@ -18,9 +18,9 @@ try {
 }
 const publicBaseUrl = (process.env.PUBLIC_BASE_URL ?? 'https://kf.example.com').replace(/\/+$/, '');
 const raw = menuProblems(menu);
-const wrapped = menuProblems(resolveMenu(menu, { publicBaseUrl, oauthBase: process.env.WECHAT_OAUTH_BASE ?? 'https://open.weixin.qq.com', appId: process.env.WECHAT_APPID ?? 'wx0000000000000000' }));
-// The wrapping only lengthens URLs: report what it adds.
-const problems = [...raw, ...wrapped.filter((p) => !raw.includes(p)).map((p) => `（加上 OAuth 包装后）${p}`)];
+const wrapped = menuProblems(resolveMenu(menu, { publicBaseUrl }));
+// Wrapping only lengthens URLs: report what it adds.
+const problems = [...raw, ...wrapped.filter((p) => !raw.includes(p)).map((p) => `（经 /auth/wechat 包装后）${p}`)];
 if (problems.length > 0) {
   process.stderr.write(`${file}: ${problems.length} 个问题\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
   process.exit(1);

@@ -15,6 +15,12 @@ import type { DeskService } from './desk/desk.service.js';
 import { kbAdminRoutes, type KbAdminService } from './staff/kb-admin.routes.js';
 import { staffRoutes, type StaffRoutesDeps } from './staff/staff.routes.js';
 import { wechatEdge, type WeChatEdgeState } from './wechat/edge.js';
+import { h5Session, type H5CookieOptions, type H5Sessions } from './auth/h5-session.js';
+import type { H5State } from './auth/h5-state.js';
+import { loginRoutes } from './auth/login.routes.js';
+import type { H5Auth } from './auth/login.service.js';
+import { oauthRoutes, type OAuthRoutesDeps } from './auth/oauth.routes.js';
+import { originCheck } from './auth/origin-check.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -29,9 +35,27 @@ export interface AppDeps {
   kb?: KbAdminService;
   /** The agents' desk API (issue #4, common/desk-api.ts). */
   desk?: DeskService;
+  /** The H5 pages' API: sessions, OAuth silent login, login and registration (issue #5, common/h5-api.ts). */
+  h5?: H5Deps;
   /** The built-in WeChat simulator, mounted at /simulator when no real credentials are configured. */
   simulator?: Koa;
   now?: () => number;
+}
+
+export interface H5Deps {
+  sessions: H5Sessions;
+  cookie: H5CookieOptions;
+  /** PUBLIC_BASE_URL: an allowed Origin besides the request's own. */
+  publicBaseUrl?: string;
+  auth: H5Auth;
+  oauth: Omit<OAuthRoutesDeps, 'sessions' | 'cookie' | 'publicBaseUrl'>;
+  /** More /api/h5 routes (profile, points, applications, service code: server/accounts/). */
+  routes?: Array<Router<H5State>>;
+}
+
+/** The paths that carry the H5 session: the H5 API and the OAuth entry. */
+function isH5Path(path: string): boolean {
+  return path === '/api/h5' || path.startsWith('/api/h5/') || path === '/auth' || path.startsWith('/auth/');
 }
 
 /** Builds the HTTP app. It never listens: server/main.ts and the tests do. */
@@ -42,6 +66,12 @@ export function createApp(deps: AppDeps): Koa {
   app.use(errorMiddleware(deps.logger));
   // Reads the staff cookie only when one is sent: WeChat pushes pay nothing for it.
   if (deps.staff) app.use(staffSession(deps.staff.sessions));
+  if (deps.h5) {
+    // Foreign-origin writes are refused before the session is even read (server/auth/origin-check.ts).
+    const origin = originCheck({ publicBaseUrl: deps.h5.publicBaseUrl });
+    const session = h5Session(deps.h5.sessions, deps.h5.cookie);
+    app.use((ctx, next) => (isH5Path(ctx.path) ? origin(ctx, () => session(ctx, next)) : next()));
+  }
 
   const router = new Router<WeChatEdgeState>();
   router.get('/healthz', (ctx) => {
@@ -67,11 +97,14 @@ export function createApp(deps: AppDeps): Koa {
 
   app.use(router.routes());
   app.use(router.allowedMethods());
-  const apis = [
+  // Each router types its own ctx.state (staff, H5); the app's state is their union.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const apis: Array<Router<any>> = [
     openApiRoutes(),
     ...(deps.staff ? [staffRoutes(deps.staff)] : []),
     ...(deps.kb ? [kbAdminRoutes(deps.kb)] : []),
     ...(deps.staff && deps.desk ? [deskRoutes(deps.desk)] : []),
+    ...(deps.h5 ? h5Routers(deps.h5) : []),
   ];
   // The desk WebSocket (server/desk/desk.ws.ts, WS /api/desk/ws) attaches to the HTTP server's
   // 'upgrade' in server/runtime.ts, not to this Koa app.
@@ -87,4 +120,13 @@ export function createApp(deps: AppDeps): Koa {
     ctx.redirect(deps.simulator ? '/simulator/' : '/h5/');
   });
   return app;
+}
+
+function h5Routers(h5: H5Deps): Array<Router<H5State>> {
+  const shared = { sessions: h5.sessions, cookie: h5.cookie };
+  return [
+    loginRoutes({ auth: h5.auth, ...shared }),
+    oauthRoutes({ ...h5.oauth, ...shared, publicBaseUrl: h5.publicBaseUrl }),
+    ...(h5.routes ?? []),
+  ];
 }

@@ -28,6 +28,10 @@ import { readMenuFile, resolveMenu } from './wechat/menu.js';
 import { dbTokenStore, redisTokenStore } from './wechat/token-manager.js';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../simulator/index.js';
 import type { Bot } from './chat/ports.js';
+import { simulatedSenders, VerificationCodes, type CodeSenders } from './auth/codes.js';
+import { H5Sessions } from './auth/h5-session.js';
+import { H5Auth } from './auth/login.service.js';
+import { memoryRateLimiter, redisRateLimiter, type RateRule } from './auth/rate-limit.js';
 
 export interface Running {
   url: string;
@@ -51,7 +55,15 @@ export interface ServerOverrides {
   /** The desk's clock (ms): tests move it past the timeouts instead of waiting. */
   deskNow?: () => number;
   simulator?: Partial<SimulatorOptions>;
+  /** The H5 login's clock, code senders, and a Redis key prefix for its limits (tests share one Redis). */
+  h5?: { now?: () => number; senders?: CodeSenders; redisPrefix?: string };
 }
+
+const MINUTE = 60_000;
+/** Verification codes: per number or address one a minute and five an hour; per IP twenty an hour. */
+const CODE_RULES = { perTargetMinute: { limit: 1, windowMs: MINUTE }, perTargetHour: { limit: 5, windowMs: 60 * MINUTE }, perIp: { limit: 20, windowMs: 60 * MINUTE } };
+/** Failed H5 logins per IP (the per-account lockout is 5 in 15 minutes). */
+const LOGIN_FAILURES_PER_IP: RateRule = { limit: 50, windowMs: 15 * MINUTE };
 
 /**
  * The order of shutdown: stop accepting and finish in-flight requests, then late answers and
@@ -160,6 +172,27 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     const pushHandler = new PushHandler({ db: database.db, router, bus, logger, replyBudgetMs: config.replyBudgetMs });
     const outbox = new OutboxWorker({ db: database.db, api, bus, logger });
 
+    const h5Now = overrides.h5?.now ?? Date.now;
+    const prefix = overrides.h5?.redisPrefix ?? 'h5:';
+    const limiter = (rule: RateRule, name: string) => (redis ? redisRateLimiter(redis, rule, `${prefix}${name}:`, h5Now) : memoryRateLimiter(rule, h5Now));
+    const h5Sessions = new H5Sessions(database.db, h5Now);
+    const senders = overrides.h5?.senders ?? simulatedSenders(logger, simulator ? (text) => void simulator!.platform.notify(text) : undefined);
+    if (senders.sms.simulated && config.wechat) logger.warn('no SMS or e-mail provider: verification codes are only logged (simulated)');
+    const codes = new VerificationCodes(
+      database.db,
+      senders,
+      { perTargetMinute: limiter(CODE_RULES.perTargetMinute, 'codes-minute'), perTargetHour: limiter(CODE_RULES.perTargetHour, 'codes-hour'), perIp: limiter(CODE_RULES.perIp, 'codes-ip') },
+      h5Now,
+    );
+    const h5Auth = new H5Auth({
+      db: database.db,
+      sessions: h5Sessions,
+      codes,
+      lockout: redis ? redisLoginThrottle(redis, h5Now, `${prefix}login-failures:`) : memoryLoginThrottle(h5Now),
+      failuresPerIp: limiter(LOGIN_FAILURES_PER_IP, 'login-ip'),
+      logger,
+    });
+
     const app = createApp({
       logger,
       database,
@@ -174,6 +207,20 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       },
       kb: kbAdminService({ db: database.db, bus }),
       desk: deskService,
+      h5: {
+        sessions: h5Sessions,
+        cookie: { alwaysSecure: !!config.publicBaseUrl?.startsWith('https://') },
+        publicBaseUrl: config.publicBaseUrl,
+        auth: h5Auth,
+        oauth: {
+          db: database.db,
+          api,
+          appId: wechat.appId,
+          // The simulator's OAuth pages are on this server: reached at the origin the browser used.
+          oauthBase: simulator ? (origin: string) => `${origin}/simulator` : config.oauthBase,
+          logger,
+        },
+      },
       simulator: simulator?.app,
     });
     handle = app.callback();
@@ -182,7 +229,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     if (simulator) {
       // Give the simulated account the custom menu, as `npm run menu:push` does for a real one.
       readMenuFile()
-        .then((menu) => api.createMenu(resolveMenu(menu, { publicBaseUrl, oauthBase: `${publicBaseUrl}/simulator`, appId: wechat.appId })))
+        .then((menu) => api.createMenu(resolveMenu(menu, { publicBaseUrl })))
         .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not create the simulator menu'));
     }
     shutdown.add('work', () => pushHandler.drain());

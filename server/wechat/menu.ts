@@ -18,21 +18,36 @@ export async function readMenuFile(path = fromRoot('menus', 'menu.json')): Promi
   return JSON.parse(await readFile(path, 'utf8')) as Menu;
 }
 
+export interface MenuTarget {
+  publicBaseUrl: string;
+  /** Not used any more: /auth/wechat knows WeChat's address and the AppID. Accepted so older callers compile. */
+  oauthBase?: string;
+  appId?: string;
+}
+
 /**
- * Makes every `view` URL absolute (against the server's public address) and sends it
- * through OAuth silent login (snsapi_base), so the page opens with the user identified.
+ * Sends every `view` URL through our OAuth entry, `${publicBaseUrl}/auth/wechat?to=<path>`:
+ * that route redirects to WeChat's authorize page with a random state tied to the browser
+ * (server/auth/oauth.routes.ts), so the page opens with the user identified. A fixed state in
+ * the menu could not be checked against anything.
  * https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html
  */
-export function resolveMenu(menu: Menu, o: { publicBaseUrl: string; oauthBase: string; appId: string }): Menu {
+export function resolveMenu(menu: Menu, o: MenuTarget): Menu {
   const fix = (b: MenuButton): MenuButton => ({
     ...b,
-    ...(b.type === 'view' && b.url ? { url: oauthUrl(new URL(b.url, `${o.publicBaseUrl}/`).toString(), o) } : {}),
+    ...(b.type === 'view' && b.url ? { url: entryUrl(b.url, o.publicBaseUrl) } : {}),
     ...(b.sub_button ? { sub_button: b.sub_button.map(fix) } : {}),
   });
   return { button: menu.button.map(fix) };
 }
 
-export function oauthUrl(redirectUri: string, o: { oauthBase: string; appId: string }, state = 'menu'): string {
-  const q = new URLSearchParams({ appid: o.appId, redirect_uri: redirectUri, response_type: 'code', scope: 'snsapi_base', state });
-  return `${o.oauthBase}/connect/oauth2/authorize?${q.toString()}#wechat_redirect`;
+/**
+ * The OAuth entry for a menu link. A local path (or an absolute URL on our own server) becomes
+ * `to`; a link to another site is left alone: silent login only identifies users for our pages.
+ */
+export function entryUrl(url: string, publicBaseUrl: string): string {
+  const base = publicBaseUrl.replace(/\/+$/, '');
+  const abs = new URL(url, `${base}/`);
+  if (abs.origin !== new URL(base).origin) return url;
+  return `${base}/auth/wechat?${new URLSearchParams({ to: `${abs.pathname}${abs.search}${abs.hash}` }).toString()}`;
 }

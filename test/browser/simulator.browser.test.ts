@@ -66,6 +66,11 @@ describe('the simulator phone page', () => {
     await frame.locator('text=知识中心').first().waitFor({ timeout: 10_000 });
     const src = await page.locator('#webview-frame').evaluate((f) => (f as unknown as { contentWindow: { location: { href: string } } }).contentWindow.location.href);
     expect(src).toContain('/h5/');
-    expect(src).toContain('code=');
+    // It came through /auth/wechat and the simulated OAuth: the page's session knows the WeChat user.
+    const session = await page.locator('#webview-frame').evaluate(async (f) => {
+      const w = (f as unknown as { contentWindow: { fetch: typeof fetch } }).contentWindow;
+      return (await w.fetch('/api/h5/session')).json();
+    });
+    expect(session).toMatchObject({ wechat: true });
   });
 });

@@ -1,0 +1,82 @@
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { SessionInfo } from '../../common/h5-api.js';
+import { BadRequest } from '../http/errors.js';
+import { endH5Session, startH5Session, type H5CookieOptions, type H5Sessions } from './h5-session.js';
+import { requireUser, type H5State } from './h5-state.js';
+import type { H5Auth } from './login.service.js';
+
+export interface LoginRoutesDeps {
+  auth: H5Auth;
+  sessions: H5Sessions;
+  cookie: H5CookieOptions;
+}
+
+const channel = z.enum(['sms', 'email']);
+const schemas = {
+  login: z.object({ account: z.string().trim().min(1).max(128), password: z.string().min(1).max(256) }),
+  code: z.object({ purpose: z.enum(['register', 'reset']), channel, to: z.string().trim().min(1).max(128) }),
+  register: z.object({
+    mobile: z.string().trim().max(32),
+    code: z.string().trim().max(16),
+    password: z.string().max(256),
+    displayName: z.string().trim().min(1).max(32),
+    unitFullName: z.string().trim().max(200).optional(),
+  }),
+  reset: z.object({ channel, to: z.string().trim().max(128), code: z.string().trim().max(16), newPassword: z.string().max(256) }),
+  password: z.object({ oldPassword: z.string().max(256), newPassword: z.string().max(256) }),
+};
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body);
+  if (!r.success) throw new BadRequest('请检查填写的内容', 'invalid_input');
+  return r.data;
+}
+
+/**
+ * The H5 login API (common/h5-api.ts): session, login, codes, register, password reset and
+ * change, logout. Needs h5Session() and originCheck() mounted before it.
+ */
+export function loginRoutes(deps: LoginRoutesDeps): Router<H5State> {
+  const { auth } = deps;
+  const router = new Router<H5State>({ prefix: '/api/h5' });
+  const json = bodyParser({ enableTypes: ['json'], jsonLimit: '16kb' });
+
+  /** A new session for the account, keeping the request's openid, which is bound to it. */
+  const signIn = async (ctx: Context, accountId: number): Promise<SessionInfo> => {
+    const openid = (ctx.state as H5State).h5?.openid ?? null;
+    await auth.bind(openid, accountId);
+    const session = await startH5Session(ctx, deps.sessions, deps.cookie, { openid, accountId });
+    return auth.sessionInfo(session);
+  };
+
+  router.get('/session', async (ctx) => {
+    ctx.set('cache-control', 'no-store');
+    ctx.body = await auth.sessionInfo(ctx.state.h5);
+  });
+  router.post('/login', json, async (ctx) => {
+    ctx.body = await signIn(ctx, await auth.login(parse(schemas.login, ctx.request.body), ctx.ip));
+  });
+  router.post('/codes', json, async (ctx) => {
+    ctx.body = await auth.sendCode(parse(schemas.code, ctx.request.body), ctx.ip);
+  });
+  router.post('/register', json, async (ctx) => {
+    ctx.body = await signIn(ctx, await auth.register(parse(schemas.register, ctx.request.body)));
+  });
+  router.post('/password/reset', json, async (ctx) => {
+    await auth.resetPassword(parse(schemas.reset, ctx.request.body));
+    ctx.body = { ok: true };
+  });
+  router.post('/logout', async (ctx) => {
+    await endH5Session(ctx, deps.sessions, deps.cookie);
+    ctx.body = { ok: true };
+  });
+  router.post('/me/password', requireUser(), json, async (ctx) => {
+    await auth.changePassword(ctx.state.h5!, parse(schemas.password, ctx.request.body));
+    ctx.body = { ok: true };
+  });
+
+  return router;
+}

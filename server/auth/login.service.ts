@@ -1,0 +1,156 @@
+import { eq } from 'drizzle-orm';
+import type { CodeRequest, LoginInput, PasswordChange, RegisterInput, ResetInput, SessionInfo } from '../../common/h5-api.js';
+import { AccountTaken, accountBrief, bindOpenid, createAccount, EMAIL_RE, findAccountById, findAccountByLogin, MOBILE_RE, normalizeLogin, setPassword, type Account } from '../accounts/accounts.repo.js';
+import { units } from '../accounts/schema.js';
+import type { Db } from '../db/client.js';
+import { AppError, BadRequest, Unauthorized } from '../http/errors.js';
+import type { Logger } from '../platform/logger.js';
+import { dummyHash, hashPassword, verifyPassword } from '../staff/password.js';
+import type { LoginThrottle } from '../staff/login-throttle.js';
+import { RateLimited, type VerificationCodes } from './codes.js';
+import { LOGIN_REQUIRED, type H5Session } from './h5-state.js';
+import type { H5Sessions } from './h5-session.js';
+import type { RateLimiter } from './rate-limit.js';
+
+export const WRONG_PASSWORD = '账号或密码错误';
+export const WRONG_OLD_PASSWORD = '原密码错误';
+export const LOCKED = '登录失败次数过多，账号已锁定，请15分钟后再试';
+export const PASSWORD_RULE = '密码长度为8到64位';
+
+export class Locked extends AppError {
+  constructor() {
+    super(423, 'locked', LOCKED);
+  }
+}
+
+class Taken extends AppError {
+  constructor(field: 'username' | 'mobile' | 'email') {
+    super(409, 'taken', field === 'mobile' ? '该手机号已注册，请直接登录' : field === 'email' ? '该邮箱已被使用' : '该用户名已被使用');
+  }
+}
+
+export interface H5AuthDeps {
+  db: Db;
+  sessions: H5Sessions;
+  codes: VerificationCodes;
+  /** Lockout: 5 failures in 15 minutes per account (the staff login's throttle, with its own keys). */
+  lockout: LoginThrottle;
+  /** Failed logins per IP, against guessing across many accounts. */
+  failuresPerIp: RateLimiter;
+  logger: Logger;
+}
+
+/**
+ * Login, registration, codes and passwords for the H5 pages (issue #5, common/h5-api.ts).
+ * Returns account ids; the routes start the session and set the cookie. Passwords, hashes and
+ * codes never reach a log line or a response.
+ */
+export class H5Auth {
+  constructor(private readonly d: H5AuthDeps) {}
+
+  async sessionInfo(h5: H5Session | undefined): Promise<SessionInfo> {
+    const user = h5?.accountId ? ((await accountBrief(this.d.db, h5.accountId)) ?? null) : null;
+    return { wechat: !!h5?.openid, user };
+  }
+
+  /** The account for a user name, mobile or e-mail and password: 400 wrong_password, 423 locked, 429 for an IP guessing. */
+  async login(input: LoginInput, ip: string): Promise<number> {
+    const account = await findAccountByLogin(this.d.db, input.account);
+    const key = account ? `account:${account.id}` : `login:${normalizeLogin(input.account)}`;
+    if (await this.d.lockout.isLocked(key)) throw new Locked();
+    // An unknown account costs one scrypt too: the answer's timing does not tell which exist.
+    const ok = await verifyPassword(input.password, account?.passwordHash ?? (await dummyHash()));
+    if (!account || !ok) {
+      await this.d.lockout.recordFailure(key);
+      const wait = await this.d.failuresPerIp.hit(ip);
+      this.d.logger.info({ accountId: account?.id ?? null }, 'h5 login failed');
+      if (wait > 0) throw new RateLimited(wait, '登录尝试');
+      throw new BadRequest(WRONG_PASSWORD, 'wrong_password');
+    }
+    await this.d.lockout.clear(key);
+    return account.id;
+  }
+
+  /** Sends a register code (409 when the mobile is taken) or a reset code (silently not sent to an unknown address). */
+  async sendCode(req: CodeRequest, ip: string) {
+    const to = checkTarget(req.channel, req.to);
+    if (req.purpose === 'register' && req.channel !== 'sms') throw new BadRequest('请使用手机号注册', 'invalid_input');
+    const existing = await findAccountByLogin(this.d.db, to);
+    if (req.purpose === 'register' && existing) throw new Taken('mobile');
+    if (req.purpose === 'reset' && !existing) this.d.logger.info({ channel: req.channel }, 'reset code asked for an unknown address: not sent');
+    return this.d.codes.send({ purpose: req.purpose, channel: req.channel, to }, ip, req.purpose === 'register' || !!existing);
+  }
+
+  /** A new account from a mobile number and its SMS code; the mobile is also the user name. */
+  async register(input: RegisterInput): Promise<number> {
+    const mobile = checkTarget('sms', input.mobile);
+    checkPassword(input.password);
+    if (await findAccountByLogin(this.d.db, mobile)) throw new Taken('mobile');
+    await this.d.codes.verify({ purpose: 'register', channel: 'sms', to: mobile, code: input.code });
+    const unitId = input.unitFullName ? await this.unitIdOf(input.unitFullName) : null;
+    const passwordHash = await hashPassword(input.password);
+    try {
+      const account = await createAccount(this.d.db, { username: mobile, mobile, passwordHash, displayName: input.displayName, unitId });
+      this.d.logger.info({ accountId: account.id }, 'h5 account registered');
+      return account.id;
+    } catch (err) {
+      if (err instanceof AccountTaken) throw new Taken(err.field);
+      throw err;
+    }
+  }
+
+  /** A new password by mobile or e-mail code; every session of the account ends. */
+  async resetPassword(input: ResetInput): Promise<void> {
+    const to = checkTarget(input.channel, input.to);
+    checkPassword(input.newPassword);
+    const account = await findAccountByLogin(this.d.db, to);
+    // No account: no code was ever sent, so the answer is the same as for a wrong code.
+    if (!account) throw new BadRequest('验证码错误或已过期', 'bad_code');
+    await this.d.codes.verify({ purpose: 'reset', channel: input.channel, to, code: input.code });
+    await this.setNewPassword(account, input.newPassword);
+    await this.d.sessions.destroyAccount(account.id);
+    this.d.logger.info({ accountId: account.id }, 'h5 password reset by code');
+  }
+
+  /** Changes the password (the old one required); every other session of the account ends. */
+  async changePassword(session: H5Session, input: PasswordChange): Promise<void> {
+    const account = session.accountId ? await findAccountById(this.d.db, session.accountId) : undefined;
+    if (!account) throw new Unauthorized(LOGIN_REQUIRED, 'not_logged_in');
+    const key = `account:${account.id}`;
+    if (await this.d.lockout.isLocked(key)) throw new Locked();
+    checkPassword(input.newPassword);
+    if (!(await verifyPassword(input.oldPassword, account.passwordHash))) {
+      await this.d.lockout.recordFailure(key);
+      throw new BadRequest(WRONG_OLD_PASSWORD, 'wrong_password');
+    }
+    await this.setNewPassword(account, input.newPassword);
+    await this.d.sessions.destroyAccount(account.id, session.id);
+    this.d.logger.info({ accountId: account.id }, 'h5 password changed');
+  }
+
+  /** Remembers the WeChat user's account: the next OAuth login is silent. */
+  async bind(openid: string | null, accountId: number): Promise<void> {
+    if (openid) await bindOpenid(this.d.db, openid, accountId);
+  }
+
+  private async setNewPassword(account: Account, password: string): Promise<void> {
+    await setPassword(this.d.db, account.id, await hashPassword(password));
+    await this.d.lockout.clear(`account:${account.id}`);
+  }
+
+  private async unitIdOf(fullName: string): Promise<number | null> {
+    const [row] = await this.d.db.select({ id: units.id }).from(units).where(eq(units.fullName, fullName.normalize('NFKC').trim())).limit(1);
+    return row?.id ?? null;
+  }
+}
+
+function checkTarget(channel: 'sms' | 'email', to: string): string {
+  const t = normalizeLogin(to);
+  if (channel === 'sms' && !MOBILE_RE.test(t)) throw new BadRequest('请输入正确的11位手机号', 'invalid_input');
+  if (channel === 'email' && !EMAIL_RE.test(t)) throw new BadRequest('请输入正确的邮箱地址', 'invalid_input');
+  return t;
+}
+
+function checkPassword(password: string): void {
+  if (password.length < 8 || password.length > 64) throw new BadRequest(PASSWORD_RULE, 'invalid_input');
+}
