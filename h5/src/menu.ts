@@ -1,16 +1,16 @@
 /** The Official Account's three menu groups and their pages (DESIGN.md §1, "The custom menu"). */
 export interface MenuItem {
-  /** Stable id, also used by the WeChat menu's links (/h5/#<group>/<id>). */
+  /** Stable id: the route is /<group>/<id>, e.g. /#/home/profile (menus/menu.json links there). */
   id: string;
   title: string;
   /** One line under the title: who may use it, or what it does. */
   label?: string;
-  /** The page, once it exists; without it the item says it is being built. */
-  href?: string;
+  /** Built in this issue; the others open the "即将上线" page until #6 / #7 build them. */
+  ready?: boolean;
 }
 
 export interface MenuGroup {
-  id: string;
+  id: 'service' | 'knowledge' | 'home';
   title: string;
   icon: string;
   items: MenuItem[];
@@ -51,15 +51,25 @@ export const MENU: MenuGroup[] = [
       { id: 'contact', title: '联系我们' },
       { id: 'feedback', title: '吐槽建议', label: '意见与投诉，专人答复' },
       { id: 'survey', title: '调查问卷', label: '为各项服务评分' },
-      { id: 'service-code', title: '服务编码', label: '按单位全称查询' },
-      { id: 'profile', title: '个人中心', label: '资料、积分、密码与申请' },
+      { id: 'service-code', title: '服务编码', label: '按单位全称查询', ready: true },
+      { id: 'profile', title: '个人中心', label: '资料、积分、密码与申请', ready: true },
     ],
   },
 ];
 
-/** The group a location hash names (#knowledge or #knowledge/kb), else the first group. */
-export function groupIndexFromHash(hash: string): number {
-  const id = hash.replace(/^#\/?/, '').split('/')[0];
-  const index = MENU.findIndex((group) => group.id === id);
-  return index < 0 ? 0 : index;
+export function findGroup(id: unknown): MenuGroup | undefined {
+  return MENU.find((group) => group.id === id);
+}
+
+export function findItem(groupId: unknown, itemId: unknown): MenuItem | undefined {
+  return findGroup(groupId)?.items.find((item) => item.id === itemId);
+}
+
+/**
+ * The WeChat menu and old links write the hash without the slash (/h5/#home/profile);
+ * the router's hash history wants #/home/profile. Returns the hash to use, or null if it is fine.
+ */
+export function normalizeHash(hash: string): string | null {
+  if (hash === '' || hash === '#' || hash.startsWith('#/')) return null;
+  return `#/${hash.slice(1)}`;
 }

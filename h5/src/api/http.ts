@@ -1,0 +1,80 @@
+/** One fetch wrapper for every H5 API module: same-origin JSON, errors as ApiError with the server's Chinese message. */
+import type { ApiErrorBody } from '../../../common/staff-api';
+
+export const NETWORK_MESSAGE = '网络异常，请稍后重试';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+let onUnauthorized: () => void = () => {};
+/** Called on a 401 (not logged in, or the session ended): the router shows the login page. */
+export function setUnauthorizedHandler(handler: () => void): void {
+  onUnauthorized = handler;
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+}
+
+export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, opts: RequestOptions = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(withQuery(path, opts.query), {
+      method,
+      credentials: 'same-origin',
+      headers: opts.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', NETWORK_MESSAGE);
+  }
+  if (!res.ok) {
+    const error = errorOf(res.status, parseJson(await res.text().catch(() => '')));
+    if (error.code === 'not_logged_in') onUnauthorized();
+    throw error;
+  }
+  if (res.status === 204) return undefined as T;
+  const body = parseJson(await res.text().catch(() => ''));
+  if (body === undefined) throw new ApiError(res.status, 'bad_response', NETWORK_MESSAGE);
+  return body as T;
+}
+
+/** The message to show for any thrown value. */
+export function messageOf(error: unknown): string {
+  return error instanceof ApiError ? error.message : NETWORK_MESSAGE;
+}
+
+function withQuery(path: string, query?: RequestOptions['query']): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+function errorOf(status: number, body: unknown): ApiError {
+  const e = (body as Partial<ApiErrorBody> | undefined)?.error;
+  if (e?.message) return new ApiError(status, e.code ?? 'error', e.message);
+  if (status === 401) return new ApiError(status, 'not_logged_in', '请先登录');
+  if (status === 403) return new ApiError(status, 'forbidden', '没有权限执行此操作');
+  if (status === 404) return new ApiError(status, 'not_found', '内容不存在或功能暂未开放');
+  if (status === 429) return new ApiError(status, 'rate_limited', '操作太频繁，请稍后再试');
+  return new ApiError(status, 'error', NETWORK_MESSAGE);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
