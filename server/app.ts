@@ -4,7 +4,7 @@ import Router from '@koa/router';
 import mount from 'koa-mount';
 import type { Database } from './db/client.js';
 import type { PushHandler } from './chat/push-handler.js';
-import { staffSession } from './http/auth.js';
+import { staffSession, type StaffState } from './http/auth.js';
 import { errorMiddleware } from './http/error-middleware.js';
 import { serveStatic } from './http/static.js';
 import type { Logger } from './platform/logger.js';
@@ -35,6 +35,8 @@ export interface AppDeps {
   kb?: KbAdminService;
   /** The agents' desk API (issue #4, common/desk-api.ts). */
   desk?: DeskService;
+  /** Admin-only routers of other modules (server/accounts: /api/admin/applications); mounted with deps.staff. */
+  adminRoutes?: Array<Router<StaffState>>;
   /** The H5 pages' API: sessions, OAuth silent login, login and registration (issue #5, common/h5-api.ts). */
   h5?: H5Deps;
   /** The built-in WeChat simulator, mounted at /simulator when no real credentials are configured. */
@@ -104,6 +106,7 @@ export function createApp(deps: AppDeps): Koa {
     ...(deps.staff ? [staffRoutes(deps.staff)] : []),
     ...(deps.kb ? [kbAdminRoutes(deps.kb)] : []),
     ...(deps.staff && deps.desk ? [deskRoutes(deps.desk)] : []),
+    ...(deps.staff ? (deps.adminRoutes ?? []) : []),
     ...(deps.h5 ? h5Routers(deps.h5) : []),
   ];
   // The desk WebSocket (server/desk/desk.ws.ts, WS /api/desk/ws) attaches to the HTTP server's

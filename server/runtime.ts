@@ -8,6 +8,8 @@ import { kbAdminService } from './bot/kb/kb-admin.adapter.js';
 import { startBot } from './bot/start.js';
 import { PushHandler } from './chat/push-handler.js';
 import { ConversationRouter } from './chat/router.js';
+import { accountsModule } from './accounts/routes.js';
+import { seedDemoUnits } from './accounts/seed.js';
 import type { Config, WeChatCredentials } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { seedCannedReplies } from './desk/canned.js';
@@ -162,13 +164,20 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     const deskService = new DeskService(deskCore, api, logger);
     const sweeper = new DeskSweeper(deskCore, logger);
     await seedCannedReplies(database.db);
+    // Demo units so that 服务编码 can be tried: embedded mode with the simulator only (seed.ts checks the database is empty).
+    if (simulator && !config.databaseUrl) await seedDemoUnits(database.db);
+    const accounts = accountsModule({
+      db: database.db, api, logger, redis,
+      redisPrefix: `${namespace}:h5:service-code:`,
+      profileUrl: `${publicBaseUrl}/auth/wechat?to=${encodeURIComponent('/h5/#/home/profile/applications')}`,
+    });
     let bot = overrides.bot;
     if (!bot) {
       const started = await startBot({ db: database.db, bus, logger, cacheDir: resolve(config.cacheDir), publicBaseUrl: config.publicBaseUrl });
       bot = started.bot;
       shutdown.add('bot', () => started.close());
     }
-    const router = new ConversationRouter(bot, human);
+    const router = new ConversationRouter(bot, human, undefined, accounts.chatCommands);
     const pushHandler = new PushHandler({ db: database.db, router, bus, logger, replyBudgetMs: config.replyBudgetMs });
     const outbox = new OutboxWorker({ db: database.db, api, bus, logger });
 
@@ -207,7 +216,9 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       },
       kb: kbAdminService({ db: database.db, bus }),
       desk: deskService,
+      adminRoutes: accounts.adminRoutes,
       h5: {
+        routes: accounts.h5Routes,
         sessions: h5Sessions,
         cookie: { alwaysSecure: !!config.publicBaseUrl?.startsWith('https://') },
         publicBaseUrl: config.publicBaseUrl,

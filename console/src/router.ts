@@ -37,6 +37,7 @@ export const router = createRouter({
         { path: 'kb/unanswered', name: 'unanswered', component: () => import('./views/kb/UnansweredView.vue'), meta: { title: '未解答问题', roles: ['admin'] } },
         { path: 'kb/candidates', name: 'candidates', component: () => import('./views/kb/CandidatesView.vue'), meta: { title: 'FAQ候选', roles: ['admin'] } },
         { path: 'kb/stats', name: 'stats', component: () => import('./views/kb/StatsView.vue'), meta: { title: '统计', roles: ['admin'] } },
+        { path: 'admin/applications', name: 'applications', component: () => import('./views/admin/ApplicationsView.vue'), meta: { title: '申请审核', roles: ['admin'] } },
       ],
     },
     { path: '/:rest(.*)*', redirect: '/' },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../wechat/inbound.js';
 import type { Conversation, Customer } from './conversations.repo.js';
 import type { Bot, BotAnswer, HumanService, Turn } from './ports.js';
-import { ConversationRouter } from './router.js';
+import { ConversationRouter, serviceCodeCommand, type ChatCommands } from './router.js';
 import { texts } from './texts.js';
 
 function setup(status: Conversation['status'] = 'bot', botAnswer: BotAnswer = { text: '知识库答案', handoff: false }, ratingPending: number | null = null) {
@@ -35,11 +35,17 @@ function setup(status: Conversation['status'] = 'bot', botAnswer: BotAnswer = { 
     },
   };
   const turn: Turn = {
-    customer: { id: 1, openid: 'o1', ratingPendingConversationId: ratingPending } as Customer,
+    customer: { id: 1, openid: 'o1', accountId: 9, ratingPendingConversationId: ratingPending } as Customer,
     conversation: { id: 7, status } as Conversation,
     messageId: 1,
   };
-  return { router: new ConversationRouter(bot, human), calls, turn };
+  const commands: ChatCommands = {
+    async serviceCode(name, who) {
+      calls.push(`serviceCode:${name}:${who.openid}:${who.accountId}`);
+      return `code for ${name}`;
+    },
+  };
+  return { router: new ConversationRouter(bot, human), withCommands: new ConversationRouter(bot, human, undefined, commands), calls, turn };
 }
 
 const base = { toUserName: 'gh_1', fromUserName: 'o1', createTime: 1, raw: {} };
@@ -144,5 +150,44 @@ describe('ConversationRouter', () => {
     const { router, turn } = setup();
     expect(await router.route(event('view', { event: 'VIEW', url: 'http://x' }), turn)).toBeNull();
     expect(await router.route(event('location_report', { event: 'LOCATION', latitude: 1, longitude: 2, precision: 3 }), turn)).toBeNull();
+  });
+});
+
+describe('the "服务编码 <全称>" chat command', () => {
+  it.each([
+    ['服务编码 浪潮软件股份有限公司', '浪潮软件股份有限公司'],
+    ['  服务编码：浪潮软件股份有限公司  ', '浪潮软件股份有限公司'],
+    ['服务编码\u3000ＡＢＣ示例集团有限公司', 'ABC示例集团有限公司'],
+    ['服务编码', ''],
+  ])('reads %j as a lookup of %j', (input, name) => {
+    expect(serviceCodeCommand(input)).toBe(name);
+  });
+
+  it.each(['服务编码是什么', '怎么查服务编码', '忘记密码'])('leaves %j to the bot', (input) => {
+    expect(serviceCodeCommand(input)).toBeNull();
+  });
+
+  it('answers the command in chat with the caller\'s openid and account, without asking the bot', async () => {
+    const { withCommands, calls, turn } = setup();
+    expect(await withCommands.route(text('服务编码 浪潮软件股份有限公司'), turn)).toEqual({ type: 'text', content: 'code for 浪潮软件股份有限公司' });
+    expect(calls).toEqual(['serviceCode:浪潮软件股份有限公司:o1:9']);
+  });
+
+  it('passes other texts to the bot untouched', async () => {
+    const { withCommands, calls, turn } = setup();
+    await withCommands.route(text('服务编码是什么'), turn);
+    expect(calls).toEqual(['bot:服务编码是什么']);
+  });
+
+  it('sends the command to the agent while a human serves the chat', async () => {
+    const { withCommands, calls, turn } = setup('assigned');
+    await withCommands.route(text('服务编码 浪潮软件股份有限公司'), turn);
+    expect(calls).toEqual(['human:message:服务编码 浪潮软件股份有限公司']);
+  });
+
+  it('leaves the command to the bot when no lookup is wired', async () => {
+    const { router, calls, turn } = setup();
+    await router.route(text('服务编码 浪潮软件股份有限公司'), turn);
+    expect(calls).toEqual(['bot:服务编码 浪潮软件股份有限公司']);
   });
 });

@@ -3,6 +3,27 @@ import type { Bot, HumanService, Outgoing, Reply, Turn } from './ports.js';
 import { normaliseCommand, texts } from './texts.js';
 
 /**
+ * Text commands answered before the bot. Each is optional: without it the text goes to the bot.
+ * serviceCode: "服务编码 <全称>" (issue #5), the reply text (hit, miss or rate-limited).
+ */
+export interface ChatCommands {
+  serviceCode?(fullName: string, who: { openid: string; accountId: number | null }): Promise<string>;
+}
+
+/**
+ * "服务编码 <全称>" after NFKC (full-width letters and the ideographic space): the word, then a
+ * space or a colon, then the name. "服务编码" alone asks for the name; "服务编码是什么" is a
+ * question for the bot.
+ */
+const SERVICE_CODE_COMMAND = /^服务编码(?:$|[\s:：]+([\s\S]*)$)/;
+
+/** The unit name of a "服务编码 <全称>" command ('' when the name is missing), or null for any other text. */
+export function serviceCodeCommand(text: string): string | null {
+  const m = SERVICE_CODE_COMMAND.exec(text.normalize('NFKC').trim());
+  return m ? (m[1] ?? '').trim() : null;
+}
+
+/**
  * Decides who answers a push: a human (queued or serving), the queue (#人工),
  * or the bot. Returns the passive reply, or null to say nothing.
  */
@@ -11,6 +32,7 @@ export class ConversationRouter {
     private readonly bot: Bot,
     private readonly human: HumanService,
     private readonly menuActions: Record<string, string> = { KF_CHAT: texts.menuChat },
+    private readonly commands: ChatCommands = {},
   ) {}
 
   async route(msg: InboundMessage, turn: Turn): Promise<Reply | null> {
@@ -55,6 +77,9 @@ export class ConversationRouter {
       if (rated) return rated;
     }
     if (command === '#人工') return this.human.requestHuman(turn, 'command');
+    // A regular expression, no storage: other texts reach the bot at no extra cost.
+    const unitName = this.commands.serviceCode ? serviceCodeCommand(text) : null;
+    if (unitName !== null) return say(await this.commands.serviceCode!(unitName, { openid: turn.customer.openid, accountId: turn.customer.accountId }));
     const answer = await this.bot.answer(text.trim(), turn);
     // A handoff's turn is kept only when something is said (it is analytics, not state).
     const out = answer.handoff ? await this.human.requestHuman(turn, 'intent') : answer.text ? say(answer.text) : null;

@@ -1,0 +1,24 @@
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { H5State } from '../auth/h5-state.js';
+import { MAX_NAME_LENGTH, serviceCodeTexts, type ServiceCodeLookup } from './service-code.js';
+import { parse } from './validate.js';
+
+const lookupBody = z.object({
+  fullName: z.string({ error: serviceCodeTexts.empty }).max(MAX_NAME_LENGTH * 2, serviceCodeTexts.tooLong),
+});
+
+/**
+ * POST /api/h5/service-code: open without login (服务家园 is public), limited per IP and per
+ * the session's openid, and audited with both and the account when there is one.
+ */
+export function serviceCodeRoutes(lookup: ServiceCodeLookup): Router<H5State> {
+  const router = new Router<H5State>({ prefix: '/api/h5' });
+  const json = bodyParser({ enableTypes: ['json'], jsonLimit: '4kb' });
+  router.post('/service-code', json, async (ctx) => {
+    const { fullName } = parse(lookupBody, ctx.request.body);
+    ctx.body = await lookup.lookup(fullName, { ip: ctx.ip || null, openid: ctx.state.h5?.openid ?? null, accountId: ctx.state.h5?.accountId ?? null });
+  });
+  return router;
+}
