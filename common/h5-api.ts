@@ -28,16 +28,17 @@
  *   GET  /api/h5/me/points?page=               → PointsPage
  *   GET  /api/h5/points/ranking                 → { items: RankingRow[]; me: RankingRow | null }
  *   GET  /api/h5/me/applications                → { items: Application[] }
- *   POST /api/h5/me/applications  { kind }      → Application   (409 already_pending)
+ *   POST /api/h5/me/applications  { kind }      → Application   (409 already_pending; 400 invalid_input for a role already held)
  *   POST /api/h5/service-code  { fullName }     → ServiceCodeResult   (rate-limited: 429 rate_limited)
  * Staff (console, staff session cookie, admin):
  *   GET  /api/admin/applications?status=pending&page=  → Page<AdminApplication>
- *   POST /api/admin/applications/:id/approve            → AdminApplication
- *   POST /api/admin/applications/:id/reject  { reason } → AdminApplication
+ *   POST /api/admin/applications/:id/approve            → AdminApplication   (404 not_found; 409 already_decided)
+ *   POST /api/admin/applications/:id/reject  { reason } → AdminApplication   (404 not_found; 409 already_decided)
  *
- * Error codes: 400 invalid_input | bad_code (wrong or expired SMS/e-mail code) | wrong_password ·
- * 401 not_logged_in · 403 bad_origin | forbidden · 404 not_found · 409 taken (user name/mobile/e-mail
- * in use) | already_pending · 423 locked (5 failed logins in 15 minutes; message says when to retry) ·
+ * Error codes: 400 invalid_input (also: applying for a role already held) | bad_code (wrong or
+ * expired SMS/e-mail code) | wrong_password · 401 not_logged_in · 403 bad_origin | forbidden ·
+ * 404 not_found · 409 taken (user name/mobile/e-mail in use) | already_pending | already_decided
+ * (an application decided before) · 423 locked (5 failed logins in 15 minutes; message says when to retry) ·
  * 429 rate_limited (codes, lookups; message says when to retry).
  */
 

@@ -1,13 +1,15 @@
 import Router from '@koa/router';
 import { AGENT_STATUSES, CONVERSATION_STATUSES } from '../../common/desk-api.js';
+import type { ApplicationKind, ApplicationStatus, CodeRequest, Role, UserBrief } from '../../common/h5-api.js';
 import { CANDIDATE_STATUSES, ENTRY_STATUSES, UNANSWERED_STATUSES } from '../../common/kb-api.js';
 import { STAFF_ROLES } from '../../common/staff-api.js';
 
 /**
- * The OpenAPI 3.1 description of every /api route (DESIGN.md §2: "H5 and the console call a JSON
- * API under /api/, described by an OpenAPI document"). The schemas mirror the TypeScript contracts
- * in common/*-api.ts; server/http/openapi.test.ts fails when a route listed in their header
- * comments is missing here.
+ * The OpenAPI 3.1 description of every /api route and of the WeChat login redirects under /auth
+ * (DESIGN.md §2: "H5 and the console call a JSON API under /api/, described by an OpenAPI
+ * document"). The schemas mirror the TypeScript contracts in common/*-api.ts and the zod inputs
+ * of the routers; server/http/openapi.test.ts fails when a route listed in their header comments,
+ * or mounted by a router, is missing here.
  */
 
 type Schema = Record<string, unknown>;
@@ -38,6 +40,21 @@ const page = (item: string): Schema => obj({ items: array(ref(item)), total: int
 const list = (item: string): Schema => obj({ items: array(ref(item)) });
 const frame = (type: string, fields: Record<string, Schema>, description?: string): Schema =>
   obj({ type: { const: type }, seq: int('Increases per connection.'), ...fields }, {}, description);
+/** A string with length bounds (after trimming where the router trims). */
+const text = (minLength: number, maxLength: number, description?: string): Schema => ({ type: 'string', ...(minLength > 0 && { minLength }), maxLength, ...(description && { description }) });
+const password = (minLength: number, maxLength: number, description?: string): Schema => ({ ...text(minLength, maxLength, description), format: 'password' });
+/** The keys of a record that must name every member of the union K, and nothing else: an enum the compiler keeps complete. */
+const keysOf = <K extends string>(members: Record<K, true>): K[] => Object.keys(members) as K[];
+
+// The H5 contract (common/h5-api.ts) has types only; these lists are checked against them.
+const H5_ROLES = keysOf<Role>({ customer: true, vip: true, unit_admin: true, internal: true, agent: true, technician: true, admin: true });
+const BADGES = keysOf<UserBrief['badges'][number]>({ VIP: true, TAD: true, 管理员: true });
+const APPLICATION_KINDS = keysOf<ApplicationKind>({ vip_admin: true, internal: true });
+const APPLICATION_STATUSES = keysOf<ApplicationStatus>({ pending: true, approved: true, rejected: true });
+const CODE_PURPOSES = keysOf<CodeRequest['purpose']>({ register: true, reset: true });
+const CODE_CHANNELS = keysOf<CodeRequest['channel']>({ sms: true, email: true });
+/** Enforced by the service after the router's zod check (invalid_input, 密码长度为8到64位). */
+const NEW_PASSWORD = password(8, 64, '8–64 characters.');
 
 // ---- components ---------------------------------------------------------------------------------
 
@@ -199,11 +216,105 @@ const schemas: Record<string, Schema> = {
     ],
   },
   DeskClientFrame: obj({ type: { const: 'ping' } }, {}, 'The console may send {"type":"ping"}; the server answers {"type":"pong"}.'),
+
+  // H5 (common/h5-api.ts); request bodies follow the zod schemas in server/auth/login.routes.ts and server/accounts/*.routes.ts
+  Role: enumOf(H5_ROLES, 'Everyone is a customer; the other roles come from the account\'s flags.'),
+  UserBrief: obj({
+    id: int(),
+    username: str(),
+    displayName: str(),
+    avatarUrl: nullable(str()),
+    roles: array(ref('Role')),
+    badges: array(enumOf(BADGES, 'The marks next to the name: VIP, TAD (internal staff), 管理员 (unit administrator).')),
+  }),
+  SessionInfo: obj({
+    wechat: bool('Came through WeChat OAuth (an openid is attached to this session).'),
+    user: nullable({ ...ref('UserBrief'), description: 'null: show the bind / login page.' }),
+  }),
+  LoginInput: obj({ account: text(1, 128, 'User name, mobile or e-mail (trimmed).'), password: password(1, 256) }),
+  CodeRequest: obj({
+    purpose: enumOf(CODE_PURPOSES, 'register: by SMS only.'),
+    channel: enumOf(CODE_CHANNELS),
+    to: text(1, 128, 'A mainland mobile number (11 digits starting with 1) or an e-mail address.'),
+  }),
+  CodeSent: obj({
+    sent: { const: true, description: 'Also for a reset code to an unknown address, which is not sent (the answer does not tell).' },
+    expiresInS: int('300'),
+    simulated: bool('The code is only simulated (shown on the simulator phone page), not really sent.'),
+  }),
+  RegisterInput: obj(
+    { mobile: text(0, 32, 'A mainland mobile number; it becomes the user name.'), code: text(0, 16, 'The SMS code.'), password: NEW_PASSWORD, displayName: text(1, 32) },
+    { unitFullName: text(0, 200, 'The exact full unit name: the account is bound to the unit only if it exists.') },
+  ),
+  ResetInput: obj({ channel: enumOf(CODE_CHANNELS), to: text(0, 128, 'The mobile or e-mail the code was sent to.'), code: text(0, 16), newPassword: NEW_PASSWORD }),
+  OkResponse: obj({ ok: { const: true } }),
+  Profile: {
+    allOf: [
+      ref('UserBrief'),
+      {
+        type: 'object',
+        properties: {
+          mobile: nullable(str()),
+          email: nullable(str()),
+          unit: nullable(obj({ fullName: str(), serviceCode: str(), serviceLevel: nullable(str()), serviceValidUntil: nullable(str()) })),
+          points: int('The balance.'),
+          wechatBound: bool('A WeChat user is bound to the account.'),
+        },
+        required: ['mobile', 'email', 'unit', 'points', 'wechatBound'],
+      },
+    ],
+  },
+  ProfileInput: obj(
+    { displayName: text(1, 30, 'Trimmed.') },
+    {
+      email: { type: ['string', 'null'], maxLength: 100, description: 'An e-mail address; "" or null removes it; absent keeps it. Must not belong to another account (409 taken).' },
+      avatarUrl: { type: ['string', 'null'], maxLength: 500, pattern: '^$|^(https://|http://|/)\\S+$', description: 'https://, http:// or a site path; "" or null removes it; absent keeps it.' },
+    },
+  ),
+  PasswordChange: obj({ oldPassword: password(0, 256), newPassword: NEW_PASSWORD }),
+  PointsEntry: obj({ id: int(), reason: str('e.g. register, ask_question, first_read, favourite, survey.'), label: str('The reason in Chinese.'), points: int(), createdAt: dateTime() }),
+  PointsPage: obj({ balance: int(), items: array(ref('PointsEntry')), total: int(), page: int('1-based'), pageSize: int() }, {}, 'The ledger, newest first, 20 a page.'),
+  RankingRow: obj({ rank: int('Ties share a rank.'), displayName: str(), points: int() }),
+  Ranking: obj({ items: array(ref('RankingRow')), me: nullable({ ...ref('RankingRow'), description: 'null while the caller has no points.' }) }, {}, 'The top 20 by points, and the caller.'),
+  ApplicationKind: enumOf(APPLICATION_KINDS, 'vip_admin: VIP and unit administrator; internal: internal staff.'),
+  ApplicationStatus: enumOf(APPLICATION_STATUSES),
+  Application: obj({
+    id: int(),
+    kind: ref('ApplicationKind'),
+    status: ref('ApplicationStatus'),
+    reason: nullable(str('Why it was rejected.')),
+    createdAt: dateTime(),
+    decidedAt: nullable(dateTime()),
+  }),
+  ApplicationList: list('Application'),
+  ApplyRequest: obj({ kind: ref('ApplicationKind') }),
+  AdminApplication: {
+    allOf: [
+      ref('Application'),
+      {
+        type: 'object',
+        properties: {
+          user: obj({ id: int(), username: str(), displayName: str(), unitName: nullable(str()) }),
+          decidedBy: nullable(str('The display name of the staff member who decided.')),
+        },
+        required: ['user', 'decidedBy'],
+      },
+    ],
+  },
+  AdminApplicationPage: page('AdminApplication'),
+  RejectRequest: obj({ reason: text(1, 200, 'Trimmed; the user sees it in 个人中心 and in the template message.') }),
+  ServiceCodeRequest: obj({ fullName: text(0, 200, "The unit's exact full name (after normalisation 1–100 characters; never a prefix or an abbreviation).") }),
+  ServiceCodeResult: {
+    oneOf: [
+      obj({ found: { const: true }, fullName: str(), serviceCode: str() }),
+      obj({ found: { const: false }, message: str('What to check, and the hotline (zh-CN).') }),
+    ],
+  },
 };
 
 // ---- operations ---------------------------------------------------------------------------------
 
-type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 423 | 429;
 const ERROR_TEXT: Record<ErrorStatus, string> = {
   400: 'Invalid input (invalid_input / invalid_request)',
   401: 'Not logged in (not_logged_in)',
@@ -212,8 +323,11 @@ const ERROR_TEXT: Record<ErrorStatus, string> = {
   409: 'Conflict: already_taken (someone accepted first) | not_open (closed chat) | at_capacity',
   413: 'Upload too large (payload_too_large)',
   422: 'The target agent cannot take the chat (agent_unavailable)',
+  423: 'Locked (locked): 5 failed logins in 15 minutes; the message says when to retry',
   429: 'Too many failed logins (too_many_attempts)',
 };
+/** server/auth/origin-check.ts refuses a state-changing /api/h5 request from another origin. */
+const BAD_ORIGIN_TEXT = "A foreign Origin, Referer or Sec-Fetch-Site: cross-site (bad_origin): state-changing requests must come from the H5 pages' own origin";
 
 interface Param {
   name: string;
@@ -223,9 +337,13 @@ interface Param {
 
 interface OpSpec {
   summary: string;
-  tag: 'staff' | 'kb' | 'desk' | 'meta';
-  /** Who may call it; undefined = no session needed. */
+  tag: 'staff' | 'kb' | 'desk' | 'h5' | 'admin' | 'auth' | 'meta';
+  /** Which staff may call it (the staff_session cookie); undefined = no staff session needed. */
   roles?: string;
+  /** The h5_session cookie: `user` = a logged-in account is required (401 otherwise); `optional` = read when sent. */
+  h5?: 'user' | 'optional';
+  /** A browser route (redirects, HTML): its responses are all spelled out in `ok`, none are added. */
+  browser?: true;
   query?: Param[];
   /** A JSON body (a schema), or a multipart upload. */
   body?: Schema | 'multipart';
@@ -238,22 +356,40 @@ interface OpSpec {
 
 const json = (schema: Schema) => ({ 'application/json': { schema } });
 
-function op(spec: OpSpec, pathParams: string[]): Record<string, unknown> {
-  const authErrors: ErrorStatus[] = spec.roles ? [401, 403] : [];
+const SECURITY = {
+  staff: [{ staffSession: [] }],
+  h5User: [{ h5Session: [] }],
+  /** OpenAPI's "optional": no cookie, or the H5 one. */
+  h5Optional: [{}, { h5Session: [] }],
+};
+
+function op(spec: OpSpec, method: Method, path: string, pathParams: string[]): Record<string, unknown> {
+  const authErrors: ErrorStatus[] = spec.roles ? [401, 403] : spec.h5 === 'user' ? [401] : [];
+  const originChecked = path.startsWith('/api/h5/') && method !== 'get';
   const paramErrors: ErrorStatus[] = pathParams.length > 0 ? [400, 404] : [];
-  const errors = [...new Set([...(spec.body || spec.query ? [400 as const] : []), ...paramErrors, ...authErrors, ...(spec.errors ?? [])])].sort((x, y) => x - y);
+  const errors = spec.browser
+    ? []
+    : [...new Set([...(spec.body || spec.query ? [400 as const] : []), ...paramErrors, ...authErrors, ...(originChecked ? [403 as const] : []), ...(spec.errors ?? [])])].sort((x, y) => x - y);
+  const errorText: Partial<Record<ErrorStatus, string>> = { ...(originChecked && { 403: BAD_ORIGIN_TEXT }), ...spec.errorText };
   const responses: Record<string, unknown> =
     spec.ok === 204
       ? { 204: { description: 'Done (no body)' } }
       : 'responses' in spec.ok
         ? { ...(spec.ok.responses as Record<string, unknown>) }
         : { 200: { description: 'OK', content: json(spec.ok) } };
-  for (const status of errors) responses[status] = { description: spec.errorText?.[status] ?? ERROR_TEXT[status], content: json(ref('ApiErrorBody')) };
+  for (const status of errors) responses[status] = { description: errorText[status] ?? ERROR_TEXT[status], content: json(ref('ApiErrorBody')) };
+  const who = spec.roles
+    ? `Roles: ${spec.roles}.`
+    : spec.h5 === 'user'
+      ? 'Login required: the h5_session cookie of a logged-in account.'
+      : spec.h5 === 'optional'
+        ? 'No login needed; the h5_session cookie is read when sent.'
+        : undefined;
   return {
     tags: [spec.tag],
     summary: spec.summary,
-    ...(spec.roles && { description: `Roles: ${spec.roles}.` }),
-    security: spec.roles ? [{ staffSession: [] }] : [],
+    ...(who && { description: who }),
+    security: spec.roles ? SECURITY.staff : spec.h5 === 'user' ? SECURITY.h5User : spec.h5 === 'optional' ? SECURITY.h5Optional : [],
     parameters: [
       ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: 'integer', minimum: 1 } })),
       ...(spec.query ?? []).map((p) => ({ name: p.name, in: 'query', required: false, schema: p.schema, ...(p.description && { description: p.description }) })),
@@ -284,8 +420,17 @@ const ANY_STAFF = 'agent, technician, admin';
 const ADMIN = 'admin';
 const DESK = 'agent, admin (an agent only on chats assigned to them)';
 
+const USER = 'user';
+const OPEN = 'optional';
+const H5_429 = 'rate_limited: too many requests; the message says when to retry';
+const DECIDED = 'The application was decided before (already_decided)';
+const redirect = (description: string) => ({
+  description,
+  headers: { Location: { schema: str(), description: 'Where the browser goes next.' } },
+});
+
 /** `METHOD /path/:param` → operation spec, in the order of the contracts. */
-const ROUTES: Array<[`${Uppercase<Method>} /api/${string}`, OpSpec]> = [
+const ROUTES: Array<[`${Uppercase<Method>} /api/${string}` | `GET /auth/${string}`, OpSpec]> = [
   ['GET /api/openapi.json', { tag: 'meta', summary: 'This document', ok: { responses: { 200: { description: 'The OpenAPI 3.1 document', content: json({ type: 'object' }) } } } }],
 
   ['POST /api/staff/session', { tag: 'staff', summary: 'Log in: sets the staff_session cookie', body: ref('LoginRequest'), ok: ref('StaffMe'), errors: [401, 429],
@@ -365,6 +510,90 @@ const ROUTES: Array<[`${Uppercase<Method>} /api/${string}`, OpSpec]> = [
       },
     } },
   }],
+
+  ['GET /auth/wechat', {
+    tag: 'auth', browser: true, h5: OPEN, summary: 'WeChat OAuth silent login (snsapi_base): the entry the menu links to',
+    query: [{ name: 'to', schema: str(), description: 'The H5 route to land on, e.g. /h5/#/home/profile. Only local /h5/ paths; anything else lands on /h5/.' }],
+    ok: { responses: {
+      302: redirect(
+        "To WeChat's authorize page (…/connect/oauth2/authorize?appid&redirect_uri=…/auth/wechat/callback&response_type=code&scope=snsapi_base&state=…#wechat_redirect), " +
+          'setting the httpOnly cookie h5_oauth_state (the state and `to`, 10 minutes). A browser whose session already has an openid goes straight to `to`.',
+      ),
+    } },
+  }],
+  ['GET /auth/wechat/callback', {
+    tag: 'auth', browser: true, h5: OPEN, summary: "WeChat's redirect back: checks the state, exchanges the code, starts the H5 session",
+    query: [{ name: 'code', schema: str() }, { name: 'state', schema: str() }],
+    ok: { responses: {
+      302: redirect('To `to` (a local /h5/ path), with a new h5_session cookie (the openid, and its bound account if any).'),
+      400: {
+        description: 'A friendly Chinese retry page with a button back to /auth/wechat: a bad or missing state, a reused or expired code (40029/40163), or WeChat unreachable.',
+        content: { 'text/html': { schema: { type: 'string' } } },
+      },
+    } },
+  }],
+
+  ['GET /api/h5/session', { tag: 'h5', h5: OPEN, summary: 'What the page should show: came through WeChat or not, logged in or not (never 401)', ok: ref('SessionInfo') }],
+  ['POST /api/h5/login', {
+    tag: 'h5', h5: OPEN, summary: "Log in by user name, mobile or e-mail: a new h5_session cookie; binds the session's openid to the account",
+    body: ref('LoginInput'), ok: ref('SessionInfo'), errors: [423, 429],
+    errorText: { 400: 'invalid_input, or a wrong account or password (wrong_password)', 429: `Too many failed logins from this IP (${H5_429})` },
+  }],
+  ['POST /api/h5/codes', {
+    tag: 'h5', h5: OPEN, summary: 'Send a registration code (SMS) or a password-reset code (SMS or e-mail), valid 5 minutes',
+    body: ref('CodeRequest'), ok: ref('CodeSent'), errors: [409, 429],
+    errorText: { 400: 'A wrong mobile or e-mail, or registration by e-mail (invalid_input)', 409: 'Registration: the mobile is already registered (taken)', 429: `Too many codes per IP or per target (${H5_429})` },
+  }],
+  ['POST /api/h5/register', {
+    tag: 'h5', h5: OPEN, summary: 'Register by mobile and SMS code: starts the session and binds the openid',
+    body: ref('RegisterInput'), ok: ref('SessionInfo'), errors: [409],
+    errorText: { 400: 'invalid_input (mobile, password length, …) | bad_code (wrong or expired SMS code)', 409: 'The mobile is already registered (taken)' },
+  }],
+  ['POST /api/h5/password/reset', {
+    tag: 'h5', h5: OPEN, summary: 'Set a new password by mobile or e-mail code; every session of the account ends',
+    body: ref('ResetInput'), ok: ref('OkResponse'),
+    errorText: { 400: 'invalid_input | bad_code (wrong or expired code; also for an address without an account)' },
+  }],
+  ['POST /api/h5/logout', { tag: 'h5', h5: OPEN, summary: 'End the session and clear the cookie (the openid stays bound: the next menu tap logs in again silently)', ok: ref('OkResponse') }],
+  ['GET /api/h5/me', { tag: 'h5', h5: USER, summary: '个人中心: my profile', ok: ref('Profile') }],
+  ['PUT /api/h5/me', {
+    tag: 'h5', h5: USER, summary: 'Edit my display name, e-mail and avatar', body: ref('ProfileInput'), ok: ref('Profile'), errors: [409],
+    errorText: { 409: 'The e-mail belongs to another account (taken)' },
+  }],
+  ['POST /api/h5/me/password', {
+    tag: 'h5', h5: USER, summary: 'Change my password (the old one required); every other session of the account ends',
+    body: ref('PasswordChange'), ok: ref('OkResponse'), errors: [423],
+    errorText: { 400: 'invalid_input (new password length) | wrong_password (the old password is wrong)' },
+  }],
+  ['GET /api/h5/me/points', {
+    tag: 'h5', h5: USER, summary: 'My points: the balance and the ledger, newest first', ok: ref('PointsPage'),
+    query: [{ name: 'page', schema: { type: 'integer', minimum: 1, maximum: 10_000, default: 1 } }],
+  }],
+  ['GET /api/h5/points/ranking', { tag: 'h5', h5: USER, summary: 'The points ranking (top 20) and my row', ok: ref('Ranking') }],
+  ['GET /api/h5/me/applications', { tag: 'h5', h5: USER, summary: 'My applications, newest first', ok: ref('ApplicationList') }],
+  ['POST /api/h5/me/applications', {
+    tag: 'h5', h5: USER, summary: 'Apply for VIP + unit administrator, or for internal staff', body: ref('ApplyRequest'), ok: ref('Application'), errors: [409],
+    errorText: { 400: 'An unknown kind, or a role the account already holds (invalid_input)', 409: 'An application of this kind is already pending (already_pending)' },
+  }],
+  ['POST /api/h5/service-code', {
+    tag: 'h5', h5: OPEN, summary: "服务编码: a unit's service code by its exact full name (audited)",
+    body: ref('ServiceCodeRequest'), ok: ref('ServiceCodeResult'), errors: [429],
+    errorText: { 400: 'The name is empty or longer than 100 characters (invalid_input)', 429: `10 lookups an hour per openid and per IP (${H5_429})` },
+  }],
+
+  ['GET /api/admin/applications', {
+    tag: 'admin', roles: ADMIN, summary: 'Applications to review: pending oldest first, otherwise newest first', ok: ref('AdminApplicationPage'),
+    query: [{ name: 'status', schema: enumOf([...APPLICATION_STATUSES, '']), description: 'Absent or empty: every status.' }, ...pageParams(100)],
+    errorText: { 403: 'Not an admin (forbidden)' },
+  }],
+  ['POST /api/admin/applications/:id/approve', {
+    tag: 'admin', roles: ADMIN, summary: 'Approve: the account gets the role; the user gets a template message', ok: ref('AdminApplication'), errors: [409],
+    errorText: { 403: 'Not an admin (forbidden)', 404: 'No such application (not_found)', 409: DECIDED },
+  }],
+  ['POST /api/admin/applications/:id/reject', {
+    tag: 'admin', roles: ADMIN, summary: 'Reject with a reason; the user gets a template message', body: ref('RejectRequest'), ok: ref('AdminApplication'), errors: [409],
+    errorText: { 403: 'Not an admin (forbidden)', 404: 'No such application (not_found)', 409: DECIDED },
+  }],
 ];
 
 // ---- the document -------------------------------------------------------------------------------
@@ -382,7 +611,7 @@ function buildDocument(): Record<string, unknown> {
     const [method, path] = route.split(' ') as [Uppercase<Method>, string];
     const params = [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
     const key = path.replace(/:(\w+)/g, '{$1}');
-    (paths[key] ??= {})[method.toLowerCase()] = op(spec, params);
+    (paths[key] ??= {})[method.toLowerCase()] = op(spec, method.toLowerCase() as Method, path, params);
   }
   return {
     openapi: '3.1.0',
@@ -391,12 +620,17 @@ function buildDocument(): Record<string, unknown> {
       version: '1',
       description:
         'The JSON API of the staff console and H5 pages. Staff log in with POST /api/staff/session, which sets the httpOnly `staff_session` cookie. ' +
-        'Dates are ISO 8601 strings. Every error has the body ApiErrorBody.',
+        'H5 users have the httpOnly `h5_session` cookie, set by the WeChat login (GET /auth/wechat) or POST /api/h5/login; ' +
+        'state-changing /api/h5 requests from another origin are refused (403 bad_origin). ' +
+        'Dates are ISO 8601 strings. Every /api error has the body ApiErrorBody.',
     },
     tags: [
       { name: 'staff', description: 'Staff login and session' },
       { name: 'kb', description: 'The knowledge base (issue #3)' },
       { name: 'desk', description: 'The agent desk (issue #4)' },
+      { name: 'h5', description: 'The H5 pages: login, registration, 个人中心, applications, 服务编码 (issue #5)' },
+      { name: 'admin', description: 'Console review of H5 applications (issue #5)' },
+      { name: 'auth', description: 'WeChat OAuth silent login: browser redirects, not JSON (issue #5)' },
       { name: 'meta', description: 'This description' },
     ],
     paths,
@@ -404,6 +638,12 @@ function buildDocument(): Record<string, unknown> {
       schemas,
       securitySchemes: {
         staffSession: { type: 'apiKey', in: 'cookie', name: 'staff_session', description: 'Set by POST /api/staff/session; slides for 12 h.' },
+        h5Session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'h5_session',
+          description: 'httpOnly, SameSite=Lax, Secure behind https; set by GET /auth/wechat/callback, POST /api/h5/login and /register; slides for 7 days.',
+        },
       },
     },
   };
