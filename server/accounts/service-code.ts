@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { ServiceCodeResult } from '../../common/h5-api.js';
 import type { Db } from '../db/client.js';
 import { AppError, BadRequest } from '../http/errors.js';
@@ -41,6 +41,11 @@ export interface LookupCaller {
  */
 const normalisedFullName = sql`btrim(regexp_replace(normalize(${units.fullName}, NFKC), '\\s+', ' ', 'g'))`;
 
+/** The condition "this unit's full name is exactly `fullName`" (both sides normalised), for any query on units. */
+export function unitNamed(fullName: string): SQL {
+  return sql`${normalisedFullName} = ${normaliseUnitName(fullName)}`;
+}
+
 /**
  * The service-code lookup (服务编码): by the unit's FULL name, exact after normalisation
  * (unit-name.ts), never fuzzy and never by prefix, so that codes cannot be harvested.
@@ -60,7 +65,7 @@ export class ServiceCodeLookup {
     const [unit] = await this.db
       .select({ fullName: units.fullName, serviceCode: units.serviceCode })
       .from(units)
-      .where(sql`${normalisedFullName} = ${name}`)
+      .where(unitNamed(name))
       .limit(1);
     await this.db.insert(serviceCodeLookups).values({ openid: caller.openid, accountId: caller.accountId, ip: caller.ip, fullName: name, hit: !!unit });
     return unit ? { found: true, fullName: unit.fullName, serviceCode: unit.serviceCode } : { found: false, message: serviceCodeTexts.miss(name) };

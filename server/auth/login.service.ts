@@ -1,7 +1,8 @@
-import { eq } from 'drizzle-orm';
 import type { CodeRequest, LoginInput, PasswordChange, RegisterInput, ResetInput, SessionInfo } from '../../common/h5-api.js';
 import { AccountTaken, accountBrief, bindOpenid, createAccount, EMAIL_RE, findAccountById, findAccountByLogin, MOBILE_RE, normalizeLogin, setPassword, type Account } from '../accounts/accounts.repo.js';
+import { credit } from '../accounts/points.js';
 import { units } from '../accounts/schema.js';
+import { unitNamed } from '../accounts/service-code.js';
 import type { Db } from '../db/client.js';
 import { AppError, BadRequest, Unauthorized } from '../http/errors.js';
 import type { Logger } from '../platform/logger.js';
@@ -92,6 +93,8 @@ export class H5Auth {
     try {
       const account = await createAccount(this.d.db, { username: mobile, mobile, passwordHash, displayName: input.displayName, unitId });
       this.d.logger.info({ accountId: account.id }, 'h5 account registered');
+      // The first line of 我的积分; the event key makes a retried credit count once.
+      await credit(this.d.db, account.id, 'register', `account:${account.id}`);
       return account.id;
     } catch (err) {
       if (err instanceof AccountTaken) throw new Taken(err.field);
@@ -138,8 +141,9 @@ export class H5Auth {
     await this.d.lockout.clear(`account:${account.id}`);
   }
 
+  /** The unit of that exact full name, compared as the service-code lookup compares it (both sides normalised). */
   private async unitIdOf(fullName: string): Promise<number | null> {
-    const [row] = await this.d.db.select({ id: units.id }).from(units).where(eq(units.fullName, fullName.normalize('NFKC').trim())).limit(1);
+    const [row] = await this.d.db.select({ id: units.id }).from(units).where(unitNamed(fullName)).limit(1);
     return row?.id ?? null;
   }
 }

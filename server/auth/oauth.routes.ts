@@ -49,15 +49,9 @@ export function oauthRoutes(deps: OAuthRoutesDeps): Router<H5State> {
   router.get('/', async (ctx) => {
     const to = safeReturnPath(ctx.query.to);
     ctx.set('cache-control', 'no-store');
-    const h5 = ctx.state.h5;
-    if (h5?.openid) {
-      // Already identified in this browser: no round trip through WeChat.
-      if (!h5.accountId) {
-        const accountId = await accountOfOpenid(deps.db, h5.openid);
-        if (accountId) await startH5Session(ctx, deps.sessions, deps.cookie, { openid: h5.openid, accountId });
-      }
-      return ctx.redirect(to);
-    }
+    // Always through WeChat, even when this browser already has a session: the silent login is
+    // invisible and quick, and it names the WeChat user who tapped now (on the simulator's phone
+    // page several users share one browser; a stale session would show another user's page).
     const state = randomBytes(16).toString('base64url');
     secureCookies(ctx, deps.cookie);
     ctx.cookies.set(STATE_COOKIE, `${state}.${Buffer.from(to).toString('base64url')}`, {

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../server/accounts/accounts.repo.js';
-import { accounts } from '../../server/accounts/schema.js';
+import { credit, POINT_RULES } from '../../server/accounts/points.js';
+import { accounts, units } from '../../server/accounts/schema.js';
 import { h5Sessions, verificationCodes } from '../../server/auth/schema.js';
 import type { Running } from '../../server/runtime.js';
 import { hashPassword } from '../../server/staff/password.js';
@@ -95,7 +96,7 @@ describe(`H5 login, registration, codes and passwords (${testMode()})`, () => {
     expect((await client().post('/api/h5/login', { account: 'locked1', password: 'right-password-1' })).status).toBe(200);
   });
 
-  it('registers by mobile and SMS code, logs in, and refuses a taken mobile with 409', async () => {
+  it('registers by mobile and SMS code, credits the registration points once, logs in, and refuses a taken mobile with 409', async () => {
     const c = client();
     const m = mobile();
     const sent = await c.post('/api/h5/codes', { purpose: 'register', channel: 'sms', to: m });
@@ -104,6 +105,12 @@ describe(`H5 login, registration, codes and passwords (${testMode()})`, () => {
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ wechat: false, user: { username: m, displayName: '李四', roles: ['customer'], badges: [] } });
     expect((await c.get('/api/h5/session')).json.user.username).toBe(m);
+    // 我的积分 is not empty: one 注册账号 line, and crediting the same event again adds nothing.
+    const points = await c.get('/api/h5/me/points');
+    expect(points.json).toMatchObject({ balance: POINT_RULES.register.points, total: 1, items: [{ reason: 'register', label: POINT_RULES.register.label, points: POINT_RULES.register.points }] });
+    const [account] = await server.database.db.select({ id: accounts.id }).from(accounts).where(eq(accounts.mobile, m));
+    expect(await credit(server.database.db, account!.id, 'register', `account:${account!.id}`)).toBe(0);
+    expect((await c.get('/api/h5/me/points')).json.balance).toBe(POINT_RULES.register.points);
     expect((await client().post('/api/h5/login', { account: m, password: 'good-password-1' })).status).toBe(200);
     const again = await client().post('/api/h5/codes', { purpose: 'register', channel: 'sms', to: m });
     expect(again.status).toBe(409);
@@ -111,6 +118,25 @@ describe(`H5 login, registration, codes and passwords (${testMode()})`, () => {
     const [row] = await server.database.db.select().from(verificationCodes).where(eq(verificationCodes.target, m));
     expect(row!.codeHash).not.toContain(codesSeen.at(-1)!);
     expect(row!.consumedAt).not.toBeNull();
+  });
+
+  it('binds the new account to the unit of that full name, compared as 服务编码 compares it (full-width brackets, spaces), and to no unit for a shortened name', async () => {
+    const [unit] = await server.database.db
+      .insert(units)
+      .values({ fullName: '青岛示例电子有限公司（市南）', serviceCode: 'SC-REG-0001', serviceLevel: null, serviceValidUntil: null })
+      .returning({ id: units.id });
+    const unitOf = async (unitFullName: string) => {
+      const c = client();
+      const m = mobile();
+      await c.post('/api/h5/codes', { purpose: 'register', channel: 'sms', to: m });
+      const res = await c.post('/api/h5/register', { mobile: m, code: lastCode(m), password: 'good-password-1', displayName: '赵六', unitFullName });
+      expect(res.status).toBe(200);
+      const [row] = await server.database.db.select({ unitId: accounts.unitId }).from(accounts).where(eq(accounts.mobile, m));
+      return row!.unitId;
+    };
+    expect(await unitOf('青岛示例电子有限公司（市南）')).toBe(unit!.id);
+    expect(await unitOf(' 青岛示例电子有限公司(市南) ')).toBe(unit!.id);
+    expect(await unitOf('青岛示例电子')).toBeNull();
   });
 
   it('refuses an expired code, and a code after 5 wrong attempts', async () => {

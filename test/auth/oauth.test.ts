@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../server/accounts/accounts.repo.js';
@@ -87,9 +88,9 @@ describe(`WeChat OAuth silent login (${testMode()})`, () => {
     expect((await c.get(callback)).status).toBe(302);
     // A new login in the same browser, replaying the old code with the new state.
     for (const code of [new URL(callback).searchParams.get('code')!, '0123456789abcdef0123456789abcdef']) {
+      // Even with a session, the entry goes through WeChat again (it names who tapped now).
       const again = new URL((await c.get('/auth/wechat/?to=/h5/')).headers.get('location') ?? '', server.url);
-      // The browser already has an openid session: the entry skips WeChat. Use a fresh browser.
-      expect(again.pathname).toBe('/h5/');
+      expect(again.pathname).toMatch(/\/connect\/oauth2\/authorize$/);
       const fresh = wechatBrowser().c;
       const state = new URL((await fresh.get('/auth/wechat?to=/h5/')).headers.get('location')!).searchParams.get('state')!;
       const res = await fresh.get(`/auth/wechat/callback?code=${code}&state=${state}`);
@@ -99,14 +100,26 @@ describe(`WeChat OAuth silent login (${testMode()})`, () => {
     }
   });
 
+  it('names whoever tapped now when two WeChat users share one browser (the simulator phone page)', async () => {
+    const { c } = wechatBrowser();
+    await c.follow('/auth/wechat?to=/h5/');
+    expect((await c.get('/api/h5/session').then((r) => r.json)) as { wechat: boolean }).toMatchObject({ wechat: true });
+    // The phone page switches to another user: same cookies, another sim_openid.
+    const other = sim().platform.addUser().openid;
+    c.cookies.set('sim_openid', other);
+    await c.follow('/auth/wechat?to=/h5/');
+    const sessions = await server.database.db.execute(sql`SELECT openid FROM h5_sessions ORDER BY created_at DESC LIMIT 1`);
+    expect((sessions as unknown as { rows: Array<{ openid: string }> }).rows[0]?.openid).toBe(other);
+  });
+
   it('refuses open redirects: only a local /h5/ path is a destination', async () => {
     for (const to of ['https://evil.example/h5/', '//evil.example/h5/', '/\\evil.example/h5/', '/h5/../../admin', '/h5/%2F%2Fevil', 'javascript:alert(1)', '/api/h5/me']) {
       const { c } = wechatBrowser();
       const { chain } = await c.follow(`/auth/wechat?to=${encodeURIComponent(to)}`);
       expect(chain.at(-1), to).toBe('/h5/');
-      // Already identified: the shortcut redirect is checked too.
-      const again = await c.get(`/auth/wechat?to=${encodeURIComponent(to)}`);
-      expect(again.headers.get('location'), to).toBe('/h5/');
+      // Again in the same browser, with a session now: still only a local /h5/ path.
+      const again = await c.follow(`/auth/wechat?to=${encodeURIComponent(to)}`);
+      expect(again.chain.at(-1), to).toBe('/h5/');
     }
   });
 
