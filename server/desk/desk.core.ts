@@ -61,7 +61,9 @@ export class DeskCore {
   }
 
   bindUrl(): string {
-    return `${this.o.publicBaseUrl}/h5/#/bind`;
+    // Through the silent login: an unbound WeChat user lands on the bind (login / register) page,
+    // then on 个人中心.
+    return `${this.o.publicBaseUrl}/auth/wechat?to=${encodeURIComponent('/h5/#/home/profile')}`;
   }
 
   /** Runs `fn` in a transaction and emits what it gathered once committed. */

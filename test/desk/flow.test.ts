@@ -27,7 +27,7 @@ describe(`the human service end to end (${testMode()})`, () => {
     const r1 = await desk.say(first, '#人工');
     expect(r1).toContain('已为您转接人工客服');
     expect(r1).toContain('暂无空闲客服');
-    expect(r1).toContain('/h5/#/bind'); // not bound: the bind link is offered
+    expect(r1).toContain('/auth/wechat?to=%2Fh5%2F%23%2Fhome%2Fprofile'); // not bound: the bind link (through the silent login) is offered
     const r2 = await desk.say(second, '转人工'); // the bot's handoff intent
     expect(r2).toContain('您前面还有 1 位');
 
