@@ -1,21 +1,6 @@
 /** One fetch wrapper for every API module: JSON in and out, errors as ApiError, 401 → the login page. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
-let onUnauthorized: () => void = () => {};
-/** Called on any 401 (the session ended): the router sends the user to the login page. */
-export function setUnauthorizedHandler(handler: () => void): void {
-  onUnauthorized = handler;
-}
-
+import { ApiError, notifyUnauthorized, setUnauthorizedHandler } from '../../../common/api-error';
+export { ApiError, setUnauthorizedHandler };
 export type Query = Record<string, string | number | undefined | null>;
 
 export interface RequestOptions {
@@ -84,7 +69,7 @@ export function upload<T>(path: string, form: FormData, onProgress: (percent: nu
     xhr.onload = () => {
       const body = parseJson(xhr.responseText);
       if (xhr.status >= 200 && xhr.status < 300) return resolve(body as T);
-      if (xhr.status === 401) onUnauthorized();
+      if (xhr.status === 401) notifyUnauthorized();
       reject(errorOf(xhr.status, body));
     };
     xhr.send(form);
@@ -92,7 +77,7 @@ export function upload<T>(path: string, form: FormData, onProgress: (percent: nu
 }
 
 async function failure(res: Response, allowUnauthorized = false): Promise<ApiError> {
-  if (res.status === 401 && !allowUnauthorized) onUnauthorized();
+  if (res.status === 401 && !allowUnauthorized) notifyUnauthorized();
   return errorOf(res.status, parseJson(await res.text().catch(() => '')));
 }
 

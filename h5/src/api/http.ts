@@ -1,24 +1,9 @@
 /** One fetch wrapper for every H5 API module: same-origin JSON, errors as ApiError with the server's Chinese message. */
+import { ApiError, notifyUnauthorized, setUnauthorizedHandler } from '../../../common/api-error';
+export { ApiError, setUnauthorizedHandler };
 import type { ApiErrorBody } from '../../../common/staff-api';
 
 export const NETWORK_MESSAGE = '网络异常，请稍后重试';
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
-let onUnauthorized: () => void = () => {};
-/** Called on a 401 (not logged in, or the session ended): the router shows the login page. */
-export function setUnauthorizedHandler(handler: () => void): void {
-  onUnauthorized = handler;
-}
 
 export interface RequestOptions {
   query?: Record<string, string | number | undefined>;
@@ -39,7 +24,7 @@ export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path
   }
   if (!res.ok) {
     const error = errorOf(res.status, parseJson(await res.text().catch(() => '')));
-    if (error.code === 'not_logged_in') onUnauthorized();
+    if (error.code === 'not_logged_in') notifyUnauthorized();
     throw error;
   }
   if (res.status === 204) return undefined as T;
