@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromRoot } from '../../server/platform/paths.js';
 import { launchBrowser } from '../helpers/browser.js';
@@ -71,5 +71,8 @@ describe('the agent desk in the console', () => {
       .locator('[data-testid="msg-agent"]', { hasText: '您好，请问是哪个版本？' })
       .locator('[data-testid="delivery"]', { hasText: '已送达' })
       .waitFor({ timeout: 10_000 });
+    // For reviewers: the desk as the agent sees it (test/artifacts/ is gitignored).
+    mkdirSync(fromRoot('test', 'artifacts'), { recursive: true });
+    await page.screenshot({ path: fromRoot('test', 'artifacts', 'console-desk.png') });
   });
 });
