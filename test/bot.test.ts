@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { faqEntries, unansweredQuestions, conversations, customers } from '../server/db/schema.js';
+import { until } from './helpers/until.js';
 import { createEntry } from '../server/bot/kb/kb.service.js';
 import type { Running } from '../server/runtime.js';
 import { freshStorageTarget, testMode } from './helpers/mode.js';
@@ -24,14 +25,6 @@ describe(`the bot through /wechat (${testMode()})`, () => {
       return String(r.reply?.Content ?? '');
     };
     return { openid, ask };
-  };
-  const until = async <T>(probe: () => Promise<T | undefined>): Promise<T> => {
-    for (let i = 0; i < 150; i++) {
-      const v = await probe();
-      if (v !== undefined) return v;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error('condition not met');
   };
 
   it.each([
@@ -58,7 +51,7 @@ describe(`the bot through /wechat (${testMode()})`, () => {
     const rated = await until(async () => {
       const rows = await server.database.db.select().from(faqEntries).where(eq(faqEntries.thumbsUp, 1));
       return rows.find((r) => r.hits >= 1);
-    });
+    }, () => '', 3000);
     expect(rated.question).toContain('热线');
   });
 
@@ -70,7 +63,7 @@ describe(`the bot through /wechat (${testMode()})`, () => {
     const logged = await until(async () => {
       const rows = await server.database.db.select().from(unansweredQuestions).where(eq(unansweredQuestions.text, '周末去哪里钓鱼比较好'));
       return rows[0];
-    });
+    }, () => '', 3000);
     expect(logged.count).toBe(1);
   });
 
@@ -118,7 +111,7 @@ describe(`the bot through /wechat (${testMode()})`, () => {
     const answer = await until(async () => {
       const a = await u.ask('星环物流接口对接怎么申请？');
       return a.includes('星环物流接口申请') ? a : undefined;
-    });
+    }, () => '', 3000);
     expect(answer).toContain('有用');
   });
 });

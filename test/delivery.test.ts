@@ -4,6 +4,7 @@ import type { Bot } from '../server/chat/ports.js';
 import { enqueue, listByOpenid } from '../server/outbox/outbox.repo.js';
 import type { Running } from '../server/runtime.js';
 import { freshStorageTarget, testMode } from './helpers/mode.js';
+import { until } from './helpers/until.js';
 import { startTestServer } from './helpers/server.js';
 
 const HOUR = 3_600_000;
@@ -14,16 +15,6 @@ class SlowBot implements Bot {
   async answer(question: string) {
     await new Promise((r) => setTimeout(r, this.delayMs));
     return { text: `关于“${question}”的答复` };
-  }
-}
-
-async function until<T>(probe: () => Promise<T | undefined | false>, explain: () => Promise<unknown> = async () => '', ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met in time: ${JSON.stringify(await explain())}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 

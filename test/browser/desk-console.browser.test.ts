@@ -3,7 +3,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromRoot } from '../../server/platform/paths.js';
 import { launchBrowser } from '../helpers/browser.js';
-import { conversationOf, startDeskServer, until, type DeskServer } from '../helpers/desk.js';
+import { conversationOf, startDeskServer, type DeskServer } from '../helpers/desk.js';
+import { until } from '../helpers/until.js';
 
 /**
  * The agent desk in the built console (console/dist) against the whole server and the simulator

@@ -3,7 +3,8 @@ import type { ConversationDetail, DeskMessage } from '../../common/desk-api.js';
 import { freshStorageTarget, testMode } from '../helpers/mode.js';
 import { freePort } from '../helpers/ports.js';
 import { credentialsEnv, startStandaloneSimulator, type StandaloneSimulator } from '../helpers/simulator.js';
-import { conversationOf, startDeskServer, until, type DeskServer, type StaffClient } from '../helpers/desk.js';
+import { conversationOf, startDeskServer, type DeskServer, type StaffClient } from '../helpers/desk.js';
+import { until } from '../helpers/until.js';
 
 const HOUR = 3_600_000;
 

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationDetail, ConversationSummary, DeskMessage, QueueItem } from '../../common/desk-api.js';
 import { testMode } from '../helpers/mode.js';
-import { conversationOf, startDeskServer, until, type DeskServer, type StaffClient } from '../helpers/desk.js';
+import { conversationOf, startDeskServer, type DeskServer, type StaffClient } from '../helpers/desk.js';
+import { until } from '../helpers/until.js';
 
 describe(`the human service end to end (${testMode()})`, () => {
   let desk: DeskServer;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationSummary, LeftMessage, Page } from '../../common/desk-api.js';
 import { testMode } from '../helpers/mode.js';
-import { conversationOf, startDeskServer, until, type DeskServer, type StaffClient } from '../helpers/desk.js';
+import { conversationOf, startDeskServer, type DeskServer, type StaffClient } from '../helpers/desk.js';
+import { until } from '../helpers/until.js';
 
 const S = 1000;
 

@@ -104,16 +104,6 @@ export class StaffClient {
   }
 }
 
-export async function until<T>(probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, explain: () => unknown = () => '', ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met in time: ${JSON.stringify(await explain())}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 /** The customer's open conversation id (or the latest one), read from the database. */
 export async function conversationOf(server: Running, openid: string): Promise<{ id: number; status: string }> {
   const { sql } = await import('drizzle-orm');

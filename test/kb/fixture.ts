@@ -1,10 +1,19 @@
+import type { KbDeps } from '../../server/bot/kb/kb.service.js';
 import { openDatabase, type Database } from '../../server/db/client.js';
 import { createLocalBus, type Bus } from '../../server/platform/bus.js';
 import type { EventMap, EventName } from '../../server/platform/events.js';
 import { freshStorageTarget } from '../helpers/mode.js';
 
+export interface KbFixture {
+  database: Database;
+  bus: Bus;
+  /** What the knowledge-base services take: the database and the recording bus. */
+  deps: KbDeps;
+  emitted: { name: EventName; payload: unknown }[];
+}
+
 /** A fresh database of the current mode and a local bus that also records what was emitted. */
-export async function openKbFixture(): Promise<{ database: Database; bus: Bus; emitted: { name: EventName; payload: unknown }[] }> {
+export async function openKbFixture(): Promise<KbFixture> {
   const target = await freshStorageTarget();
   const database = await openDatabase(target.databaseUrl ? { databaseUrl: target.databaseUrl } : { dataDir: target.dataDir! });
   const inner = createLocalBus((err) => {
@@ -19,16 +28,5 @@ export async function openKbFixture(): Promise<{ database: Database; bus: Bus; e
     on: (name, handler) => inner.on(name, handler),
     close: () => inner.close(),
   };
-  return { database, bus, emitted };
-}
-
-/** Waits until `check` returns a value (not undefined), or fails after `ms`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  return { database, bus, deps: { db: database.db, bus }, emitted };
 }

@@ -71,10 +71,7 @@ describe(`import and export of the knowledge base (${testMode()})`, () => {
   let emitted: { name: string; payload: unknown }[];
 
   beforeAll(async () => {
-    const f = await openKbFixture();
-    database = f.database;
-    deps = { db: f.database.db, bus: f.bus };
-    emitted = f.emitted;
+    ({ database, deps, emitted } = await openKbFixture());
     await createEntry(deps, { question: '已存在的标准问题', answer: '旧答案', status: 'published' });
   });
   afterAll(async () => {
@@ -142,7 +139,7 @@ describe(`import and export of the knowledge base (${testMode()})`, () => {
 
     const other = await openKbFixture();
     try {
-      const report = await importEntries({ db: other.database.db, bus: other.bus }, file, { publish: true });
+      const report = await importEntries(other.deps, file, { publish: true });
       expect(report.rejected).toEqual([]);
       const strip = (e: { question: string; answer: string; product: string; module: string; version: string; link: string | null }) =>
         [e.question, e.answer, e.product, e.module, e.version, e.link];

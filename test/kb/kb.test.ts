@@ -22,10 +22,7 @@ describe(`the knowledge base service (${testMode()})`, () => {
   let emitted: { name: string; payload: unknown }[];
 
   beforeAll(async () => {
-    const f = await openKbFixture();
-    database = f.database;
-    deps = { db: f.database.db, bus: f.bus };
-    emitted = f.emitted;
+    ({ database, deps, emitted } = await openKbFixture());
   });
   afterAll(async () => {
     await database?.close();

@@ -15,7 +15,8 @@ import {
   logUnanswered,
 } from '../../server/bot/kb/unanswered.service.js';
 import { testMode } from '../helpers/mode.js';
-import { eventually, openKbFixture } from './fixture.js';
+import { until } from '../helpers/until.js';
+import { openKbFixture } from './fixture.js';
 
 describe(`learning (${testMode()})`, () => {
   let database: Database;
@@ -23,10 +24,7 @@ describe(`learning (${testMode()})`, () => {
   let emitted: { name: string; payload: unknown }[];
 
   beforeAll(async () => {
-    const f = await openKbFixture();
-    database = f.database;
-    deps = { db: f.database.db, bus: f.bus };
-    emitted = f.emitted;
+    ({ database, deps, emitted } = await openKbFixture());
   });
   afterAll(async () => {
     await database?.close();
@@ -133,7 +131,7 @@ describe(`learning (${testMode()})`, () => {
           { msg: { sender: 'agent', direction: 'out', content: '在总账-期末-反结账中操作。' } },
         ]);
         await deps.bus.emit('conversation.closed', { conversationId: id, customerId, reason: 'agent' });
-        const offered = await eventually(async () => (await listCandidates(deps.db)).items.find((c) => c.conversationId === id));
+        const offered = await until(async () => (await listCandidates(deps.db)).items.find((c) => c.conversationId === id), () => '', 5000);
         expect(offered).toMatchObject({ question: '年结以后还能反结账吗', answer: '可以反结账。\n在总账-期末-反结账中操作。', status: 'open' });
         // Heard twice (every instance hears it in server mode): offered once.
         await deps.bus.emit('conversation.closed', { conversationId: id, customerId, reason: 'agent' });

@@ -34,9 +34,7 @@ describe(`seeding the knowledge base (${testMode()})`, () => {
   ];
 
   beforeAll(async () => {
-    const f = await openKbFixture();
-    database = f.database;
-    deps = { db: f.database.db, bus: f.bus };
+    ({ database, deps } = await openKbFixture());
     writeFileSync(join(seedDir, 'faq-gl.json'), JSON.stringify(faqFixture('gl', 200)));
     writeFileSync(join(seedDir, 'faq-plat.json'), JSON.stringify(faqFixture('plat', 200)));
     writeFileSync(join(seedDir, 'chitchat.json'), JSON.stringify(chitchat));
