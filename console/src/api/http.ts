@@ -1,7 +1,6 @@
 /** One fetch wrapper for every API module: JSON in and out, errors as ApiError, 401 → the login page. */
-import { ApiError, notifyUnauthorized, setUnauthorizedHandler } from '../../../common/api-error';
+import { ApiError, notifyUnauthorized, sendJson, setUnauthorizedHandler, type Query } from '../../../common/http-client';
 export { ApiError, setUnauthorizedHandler };
-export type Query = Record<string, string | number | undefined | null>;
 
 export interface RequestOptions {
   query?: Query;
@@ -10,26 +9,8 @@ export interface RequestOptions {
   allowUnauthorized?: boolean;
 }
 
-export function withQuery(path: string, query?: Query): string {
-  if (!query) return path;
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
-  const qs = params.toString();
-  return qs ? `${path}?${qs}` : path;
-}
-
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(withQuery(path, opts.query), {
-      method,
-      credentials: 'same-origin',
-      headers: opts.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    });
-  } catch {
-    throw new ApiError(0, 'network', '网络错误，请检查网络后重试');
-  }
+  const res = await sendJson(method, path, opts, '网络错误，请检查网络后重试');
   if (!res.ok) throw await failure(res, opts.allowUnauthorized);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;

@@ -1,5 +1,5 @@
 /** One fetch wrapper for every H5 API module: same-origin JSON, errors as ApiError with the server's Chinese message. */
-import { ApiError, notifyUnauthorized, setUnauthorizedHandler } from '../../../common/api-error';
+import { ApiError, notifyUnauthorized, sendJson, setUnauthorizedHandler } from '../../../common/http-client';
 export { ApiError, setUnauthorizedHandler };
 import type { ApiErrorBody } from '../../../common/staff-api';
 
@@ -11,17 +11,7 @@ export interface RequestOptions {
 }
 
 export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, opts: RequestOptions = {}): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(withQuery(path, opts.query), {
-      method,
-      credentials: 'same-origin',
-      headers: opts.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    });
-  } catch {
-    throw new ApiError(0, 'network', NETWORK_MESSAGE);
-  }
+  const res = await sendJson(method, path, opts, NETWORK_MESSAGE);
   if (!res.ok) {
     const error = errorOf(res.status, parseJson(await res.text().catch(() => '')));
     if (error.code === 'not_logged_in') notifyUnauthorized();
@@ -36,14 +26,6 @@ export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path
 /** The message to show for any thrown value. */
 export function messageOf(error: unknown): string {
   return error instanceof ApiError ? error.message : NETWORK_MESSAGE;
-}
-
-function withQuery(path: string, query?: RequestOptions['query']): string {
-  if (!query) return path;
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
-  const qs = params.toString();
-  return qs ? `${path}?${qs}` : path;
 }
 
 function errorOf(status: number, body: unknown): ApiError {
