@@ -5,7 +5,7 @@ import { accountIdOf, requireUser, type H5State } from '../auth/h5-state.js';
 import { requireStaff, type StaffState } from '../http/auth.js';
 import { BadRequest } from '../http/errors.js';
 import { APPLICATION_KINDS, APPLICATION_STATUSES, type ApplicationsService } from './applications.service.js';
-import { parse } from './validate.js';
+import { parseInput as parse } from '../http/validate.js';
 
 const applyBody = z.object({ kind: z.enum(APPLICATION_KINDS, { error: '申请类型须为 vip_admin 或 internal' }) });
 const rejectBody = z.object({ reason: z.string({ error: '请填写驳回原因' }).trim().min(1, '请填写驳回原因').max(200, '驳回原因最多200个字') });

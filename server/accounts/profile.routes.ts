@@ -6,7 +6,7 @@ import type { Db } from '../db/client.js';
 import { accountIdOf, requireUser, type H5State } from '../auth/h5-state.js';
 import { ledgerPage, ranking } from './points.js';
 import type { ProfileService } from './profile.service.js';
-import { parse } from './validate.js';
+import { parseInput as parse } from '../http/validate.js';
 
 const optionalText = (schema: z.ZodString) =>
   z

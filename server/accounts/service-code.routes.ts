@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { H5State } from '../auth/h5-state.js';
 import { MAX_NAME_LENGTH, serviceCodeTexts, type ServiceCodeLookup } from './service-code.js';
-import { parse } from './validate.js';
+import { parseInput as parse } from '../http/validate.js';
 
 const lookupBody = z.object({
   fullName: z.string({ error: serviceCodeTexts.empty }).max(MAX_NAME_LENGTH * 2, serviceCodeTexts.tooLong),

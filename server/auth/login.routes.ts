@@ -2,8 +2,8 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
+import { parseInput } from '../http/validate.js';
 import type { SessionInfo } from '../../common/h5-api.js';
-import { BadRequest } from '../http/errors.js';
 import { endH5Session, startH5Session, type H5CookieOptions, type H5Sessions } from './h5-session.js';
 import { requireUser, type H5State } from './h5-state.js';
 import type { H5Auth } from './login.service.js';
@@ -29,11 +29,7 @@ const schemas = {
   password: z.object({ oldPassword: z.string().max(256), newPassword: z.string().max(256) }),
 };
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body);
-  if (!r.success) throw new BadRequest('请检查填写的内容', 'invalid_input');
-  return r.data;
-}
+const parse = <S extends z.ZodType>(schema: S, body: unknown): z.output<S> => parseInput(schema, body, { message: () => '请检查填写的内容' });
 
 /**
  * The H5 login API (common/h5-api.ts): session, login, codes, register, password reset and

@@ -1,10 +1,10 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import { z } from 'zod';
+import { parseInput } from '../http/validate.js';
 import { AGENT_STATUSES, CONVERSATION_STATUSES, type CannedReplyInput } from '../../common/desk-api.js';
 import type { StaffMe } from '../../common/staff-api.js';
 import { requireStaff, type StaffState } from '../http/auth.js';
-import { BadRequest } from '../http/errors.js';
 import type { DeskService } from './desk.service.js';
 
 const id = z.coerce.number().int().positive();
@@ -35,9 +35,7 @@ const leftQuery = z.object({ status: z.enum(['open', 'done', 'all']).default('op
 
 /** Zod-checked input, or 400 invalid_input with the reasons. */
 function parse<T>(schema: z.ZodType<T, unknown>, value: unknown): T {
-  const r = schema.safeParse(value ?? {});
-  if (!r.success) throw new BadRequest(r.error.issues.map((i) => `${i.path.join('.') || '输入'}: ${i.message}`).join('；'), 'invalid_input');
-  return r.data;
+  return parseInput(schema, value ?? {}, { message: (issues) => issues.map((i) => `${i.path.join('.') || '输入'}: ${i.message}`).join('；') });
 }
 
 type Ctx = { state: StaffState; params: Record<string, string> };

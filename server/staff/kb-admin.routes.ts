@@ -2,6 +2,7 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import getRawBody from 'raw-body';
 import { z } from 'zod';
+import { parseInput } from '../http/validate.js';
 import {
   ENTRY_STATUSES,
   type Candidate,
@@ -128,11 +129,7 @@ export function kbAdminRoutes(kb: KbAdminService): Router<StaffState> {
   return router;
 }
 
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new BadRequest(r.error.issues.map((i) => i.message).join('；'), 'invalid_request');
-  return r.data;
-}
+const parse = <S extends z.ZodType>(schema: S, value: unknown): z.output<S> => parseInput(schema, value, { code: 'invalid_request' });
 
 function entryInput(body: unknown): EntryInput {
   return parse(entryInputSchema, body);
