@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/client.js';
-import { listUnanswered, logUnanswered, logUnansweredBatch } from '../../server/bot/kb/unanswered.service.js';
+import { MAX_VARIANTS, dismissUnanswered, listUnanswered, logUnanswered, logUnansweredBatch } from '../../server/bot/kb/unanswered.service.js';
 import { openKbFixture } from './fixture.js';
 
 describe('logging unanswered questions in batches', () => {
@@ -29,5 +29,27 @@ describe('logging unanswered questions in batches', () => {
     expect(byText.get('工资条怎么发到员工邮箱')?.count).toBe(2);
     expect(byText.get('明天会下雨吗')?.count).toBe(1);
     expect(items).toHaveLength(3);
+  });
+
+  it('counts every repeat but keeps each wording once, and at most MAX_VARIANTS of them', async () => {
+    const base = '库存盘点单审核不了怎么处理';
+    const wordings = ['？', '啊', '呢', '吧', '呀', '嘛', '哦'].map((tail) => base + tail);
+    await logUnansweredBatch(database.db, [base, wordings[0]!, wordings[0]!, ...wordings]);
+    const { items } = await listUnanswered(database.db, { pageSize: 50 });
+    const cluster = items.find((c) => c.text === base);
+    expect(cluster?.count).toBe(3 + wordings.length);
+    expect(cluster?.variants).toEqual(wordings.slice(0, MAX_VARIANTS));
+  });
+
+  it('counts a dismissed question asked again in its old cluster, which stays dismissed', async () => {
+    const first = await logUnanswered(database.db, '固定资产卡片批量删除不了');
+    await dismissUnanswered(database.db, first!.id);
+    await logUnansweredBatch(database.db, ['固定资产卡片批量删除不了', '固定资产卡片批量删除不了！']);
+    const { items } = await listUnanswered(database.db, { status: 'dismissed', pageSize: 50 });
+    const cluster = items.find((c) => c.id === first!.id);
+    expect(cluster?.count).toBe(3);
+    expect(cluster?.status).toBe('dismissed');
+    const open = await listUnanswered(database.db, { pageSize: 50 });
+    expect(open.items.some((c) => c.normalized === cluster?.normalized)).toBe(false);
   });
 });

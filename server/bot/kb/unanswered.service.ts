@@ -75,19 +75,51 @@ export async function logUnansweredBatch(db: Db, questions: string[]): Promise<v
     if (best) best.texts.push(item.text);
     else known.push({ id: undefined, normalized: item.normalized, grams: item.grams, texts: [], firstText: item.text });
   }
-  // One update per distinct wording of a cluster, counting its repeats (customers repeat themselves).
-  const tally = (texts: string[]) => [...texts.reduce((m, text) => m.set(text, (m.get(text) ?? 0) + 1), new Map<string, number>())];
-  await db.transaction(async (tx) => {
-    for (const k of known) {
-      if (k.id === undefined && k.texts.length === 0) {
-        await insertCluster(tx, k.firstText, k.normalized);
-        continue;
-      }
-      // A new cluster (the batch's scan found none near): its first wording, then the rest.
-      const cluster = k.id === undefined ? await insertCluster(tx, k.firstText, k.normalized) : ({ id: k.id } as UnansweredCluster);
-      for (const [text, times] of tally(k.texts)) await bumpCluster(tx, cluster, text, times);
-    }
+  // Clusters the scan read but no question of this batch joined are left alone.
+  await writeClusters(db, known.filter((k) => k.id === undefined || k.texts.length > 0));
+}
+
+interface ClusterWrite {
+  id: number | undefined;
+  normalized: string;
+  firstText: string;
+  texts: string[];
+}
+
+/**
+ * The whole batch in ONE statement (PGlite runs every push behind it): new clusters are inserted
+ * with their count and first wordings; existing ones get count + n, last asked now, and the new
+ * wordings merged by kb_merge_variants (migration 0007). A new cluster whose normalised text
+ * already has a closed cluster is counted there, as logUnanswered does.
+ */
+async function writeClusters(db: Db, clusters: ClusterWrite[]): Promise<void> {
+  const input = clusters.map((k) => {
+    const wordings = [...new Set(k.texts)];
+    return k.id === undefined
+      ? { id: null, text: k.firstText, normalized: k.normalized, times: 1 + k.texts.length, wordings }
+      : { id: k.id, text: null, normalized: null, times: k.texts.length, wordings };
   });
+  if (input.length === 0) return;
+  await db.execute(sql`
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
+        AS t(id int, text text, normalized text, times int, wordings jsonb)
+    ), inserted AS (
+      INSERT INTO unanswered_questions (text, normalized, count, variants)
+      SELECT input.text, input.normalized, input.times, kb_merge_variants('[]'::jsonb, input.text, input.wordings, ${MAX_VARIANTS})
+      FROM input WHERE input.id IS NULL
+      ON CONFLICT (normalized) DO UPDATE SET
+        count = unanswered_questions.count + EXCLUDED.count,
+        last_asked_at = now(),
+        variants = kb_merge_variants(unanswered_questions.variants, unanswered_questions.text, EXCLUDED.variants, ${MAX_VARIANTS})
+      RETURNING id
+    )
+    UPDATE unanswered_questions u SET
+      count = u.count + input.times,
+      last_asked_at = now(),
+      variants = kb_merge_variants(u.variants, u.text, input.wordings, ${MAX_VARIANTS})
+    FROM input WHERE input.id IS NOT NULL AND u.id = input.id
+  `);
 }
 
 export interface UnansweredQuery {
@@ -205,17 +237,15 @@ async function insertCluster(db: DbOrTx, text: string, normalized: string): Prom
   return row!;
 }
 
-/** count + times, last asked now, and the wording added to the variants (up to MAX_VARIANTS), atomically. */
-async function bumpCluster(db: DbOrTx, cluster: UnansweredCluster, text: string, times = 1): Promise<UnansweredCluster> {
+/** count + 1, last asked now, and the wording merged into the variants (kb_merge_variants), atomically. */
+async function bumpCluster(db: DbOrTx, cluster: UnansweredCluster, text: string): Promise<UnansweredCluster> {
   const t = unansweredQuestions;
   const [row] = await db
     .update(t)
     .set({
-      count: sql`${t.count} + ${times}`,
+      count: sql`${t.count} + 1`,
       lastAskedAt: sql`now()`,
-      variants: sql`case when jsonb_array_length(${t.variants}) < ${MAX_VARIANTS} and ${t.text} <> ${text}
-        and not ${t.variants} @> jsonb_build_array(${text}::text)
-        then ${t.variants} || jsonb_build_array(${text}::text) else ${t.variants} end`,
+      variants: sql`kb_merge_variants(${t.variants}, ${t.text}, jsonb_build_array(${text}::text), ${MAX_VARIANTS})`,
     })
     .where(eq(t.id, cluster.id))
     .returning();
