@@ -90,7 +90,9 @@ interface ClusterWrite {
  * The whole batch in ONE statement (PGlite runs every push behind it): new clusters are inserted
  * with their count and first wordings; existing ones get count + n, last asked now, and the new
  * wordings merged by kb_merge_variants (migration 0007). A new cluster whose normalised text
- * already has a closed cluster is counted there, as logUnanswered does.
+ * already has a closed cluster is counted there, as logUnanswered does. The "= ANY (ARRAY(...))"
+ * condition keeps the update an index lookup: joined to the input alone, it was planned as a
+ * sequential scan of the whole log (see migration 0008).
  */
 async function writeClusters(db: Db, clusters: ClusterWrite[]): Promise<void> {
   const input = clusters.map((k) => {
@@ -118,7 +120,7 @@ async function writeClusters(db: Db, clusters: ClusterWrite[]): Promise<void> {
       count = u.count + input.times,
       last_asked_at = now(),
       variants = kb_merge_variants(u.variants, u.text, input.wordings, ${MAX_VARIANTS})
-    FROM input WHERE input.id IS NOT NULL AND u.id = input.id
+    FROM input WHERE u.id = input.id AND u.id = ANY (ARRAY(SELECT id FROM input WHERE id IS NOT NULL))
   `);
 }
 
