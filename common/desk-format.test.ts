@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { CannedReply, DeskMessage } from './desk-api.js';
 import {
   applyDelivery,
+  DeliveryLedger,
   cannedTrigger,
   countArrivals,
   createTypingSignal,
@@ -78,6 +79,25 @@ describe('applyDelivery', () => {
   it('returns the same history for a message not held', () => {
     const held = [msg(1)];
     expect(applyDelivery(held, 99, 'sent', null)).toBe(held);
+  });
+});
+
+describe('DeliveryLedger', () => {
+  it('lets a delivery frame that overtook its message win over the older copy merged later', () => {
+    const ledger = new DeliveryLedger();
+    ledger.record(2, 'sent', null);
+    const stale = msg(2, { direction: 'out', delivery: 'pending' });
+    expect(ledger.apply([msg(1), stale])).toEqual([msg(1), { ...stale, delivery: 'sent', deliveryNote: null }]);
+  });
+
+  it('keeps the last frame of a message, and forgets the oldest messages beyond its size', () => {
+    const ledger = new DeliveryLedger(2);
+    ledger.record(1, 'held_window', '客户已超过48小时未互动');
+    ledger.record(1, 'sent', null);
+    ledger.record(2, 'failed', '网络错误');
+    ledger.record(3, 'sent', null);
+    const pending = (id: number) => msg(id, { direction: 'out', delivery: 'pending' });
+    expect(ledger.apply([pending(1), pending(2), pending(3)]).map((m) => m.delivery)).toEqual(['pending', 'failed', 'sent']);
   });
 });
 

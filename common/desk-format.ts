@@ -42,6 +42,31 @@ export function applyDelivery(
   return next;
 }
 
+/**
+ * The last delivery frame seen for each message. A frame can overtake the message it is about
+ * (the send's HTTP response, or the message frame, arrives after the outbox already delivered
+ * it), and a copy fetched or returned earlier is older than the frame: the frame wins whenever a
+ * copy of that message is merged. Bounded: the oldest entries go first.
+ */
+export class DeliveryLedger {
+  private readonly frames = new Map<number, Pick<DeskMessage, 'delivery' | 'deliveryNote'>>();
+  constructor(private readonly max = 500) {}
+
+  record(messageId: number, delivery: DeskMessage['delivery'], deliveryNote: string | null): void {
+    this.frames.delete(messageId);
+    this.frames.set(messageId, { delivery, deliveryNote });
+    if (this.frames.size > this.max) this.frames.delete(this.frames.keys().next().value!);
+  }
+
+  /** The messages with the last frame seen for each applied over their own state. */
+  apply(items: readonly DeskMessage[]): DeskMessage[] {
+    return items.map((m) => {
+      const frame = this.frames.get(m.id);
+      return frame ? { ...m, ...frame } : m;
+    });
+  }
+}
+
 /** Messages that count as new for the agent: what the customer wrote. */
 export const isCustomerMessage = (m: DeskMessage): boolean => m.direction === 'in' && m.sender === 'customer';
 

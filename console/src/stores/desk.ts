@@ -12,6 +12,7 @@ import type {
 import {
   applyDelivery,
   countArrivals,
+  DeliveryLedger,
   isCustomerMessage,
   lastMessageId,
   mergeMessages,
@@ -86,6 +87,8 @@ let started = false;
 let stopTitle: (() => void) | null = null;
 let stopProbe: (() => void) | null = null;
 let localIds = 0;
+/** Delivery frames that may overtake their message (see DeliveryLedger). */
+const deliveries = new DeliveryLedger();
 
 export function startDesk(staffId: number): void {
   if (started) return;
@@ -152,7 +155,7 @@ export function openChat(id: number): void {
 export async function loadMessages(id: number): Promise<void> {
   await track((desk.messagesState[id] ??= loadState()), async () => {
     const { items } = await api.listMessages(id);
-    desk.messages[id] = mergeMessages(desk.messages[id] ?? [], items);
+    desk.messages[id] = mergeMessages(desk.messages[id] ?? [], deliveries.apply(items));
   });
 }
 
@@ -289,6 +292,7 @@ function handleEvent(event: DeskEvent): void {
     case 'message':
       return onMessage(event.message);
     case 'delivery': {
+      deliveries.record(event.messageId, event.delivery, event.deliveryNote);
       const held = desk.messages[event.conversationId];
       if (held) desk.messages[event.conversationId] = applyDelivery(held, event.messageId, event.delivery, event.deliveryNote);
       return;
@@ -313,8 +317,9 @@ function onMessage(m: DeskMessage): void {
 }
 
 /** Messages into a chat: merged, the preview and unread count updated. Returns the ones not held before. */
-function receive(conversationId: number, items: DeskMessage[]): DeskMessage[] {
-  if (items.length === 0) return [];
+function receive(conversationId: number, incoming: DeskMessage[]): DeskMessage[] {
+  if (incoming.length === 0) return [];
+  const items = deliveries.apply(incoming);
   const held = desk.messages[conversationId];
   const known = new Set((held ?? []).map((m) => m.id));
   const fresh = items.filter((m) => !known.has(m.id));
