@@ -19,6 +19,7 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({ port: 3000, dataDir: './data', maxSkewS: 300, apiBase: 'https://api.weixin.qq.com', oauthBase: 'https://open.weixin.qq.com' });
     expect(c.wechat).toBeUndefined();
     expect(c.databaseUrl).toBeUndefined();
+    expect(c.maintenance).toEqual({ pushLogRetentionH: 24, everyMs: 3_600_000 });
   });
 
   it('reads credentials and the AES key', () => {
@@ -36,6 +37,8 @@ describe('loadConfig', () => {
     [{ ...creds, WECHAT_AES_KEY: 'short' }, 'WECHAT_AES_KEY'],
     [{ WECHAT_APPID: 'wx1' }, 'WECHAT_APPSECRET'],
     [{ WECHAT_APPID: 'wx1' }, 'WECHAT_TOKEN'],
+    [{ PUSH_LOG_RETENTION_H: '0' }, 'PUSH_LOG_RETENTION_H'],
+    [{ DB_MAINTENANCE_MS: 'hourly' }, 'DB_MAINTENANCE_MS'],
   ])('refuses %j naming %s', (env, variable) => {
     const found = problems(env as Record<string, string>);
     expect(found.some((p) => p.startsWith(`${variable}:`))).toBe(true);

@@ -56,6 +56,8 @@ const schema = z
     DESK_IDLE_TIMEOUT_S: z.coerce.number({ error: 'DESK_IDLE_TIMEOUT_S must be a number of seconds' }).int().min(10, 'DESK_IDLE_TIMEOUT_S must be at least 10').default(900),
     DESK_ANSWER_TIMEOUT_S: z.coerce.number({ error: 'DESK_ANSWER_TIMEOUT_S must be a number of seconds' }).int().min(10, 'DESK_ANSWER_TIMEOUT_S must be at least 10').default(180),
     DESK_SWEEP_MS: z.coerce.number({ error: 'DESK_SWEEP_MS must be a number of milliseconds' }).int().min(50, 'DESK_SWEEP_MS must be at least 50').default(5000),
+    PUSH_LOG_RETENTION_H: z.coerce.number({ error: 'PUSH_LOG_RETENTION_H must be a number of hours' }).min(1, 'PUSH_LOG_RETENTION_H must be at least 1').default(24),
+    DB_MAINTENANCE_MS: z.coerce.number({ error: 'DB_MAINTENANCE_MS must be a number of milliseconds' }).int().min(1000, 'DB_MAINTENANCE_MS must be at least 1000').default(3_600_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -98,6 +100,8 @@ export interface Config {
   publicBaseUrl?: string;
   replyBudgetMs: number;
   logLevel: string;
+  /** Database housekeeping (server/db/maintenance.ts). */
+  maintenance: { pushLogRetentionH: number; everyMs: number };
   desk: DeskConfig;
 }
 
@@ -147,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl: e.PUBLIC_BASE_URL,
     replyBudgetMs: e.REPLY_BUDGET_MS,
     logLevel: e.LOG_LEVEL,
+    maintenance: { pushLogRetentionH: e.PUSH_LOG_RETENTION_H, everyMs: e.DB_MAINTENANCE_MS },
     desk: {
       hours: e.DESK_HOURS,
       timeZone: e.DESK_TIMEZONE,

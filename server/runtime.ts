@@ -17,6 +17,7 @@ import { DeskCore } from './desk/desk.core.js';
 import { DeskHumanService } from './desk/desk-human-service.js';
 import { DeskService } from './desk/desk.service.js';
 import { DeskSweeper } from './desk/sweeper.js';
+import { Maintenance } from './db/maintenance.js';
 import { OutboxWorker } from './outbox/outbox.worker.js';
 import { createLocalBus, createRedisBus, type Bus } from './platform/bus.js';
 import { redisNamespace } from './platform/redis-namespace.js';
@@ -237,6 +238,8 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     handle = app.callback();
     outbox.start();
     sweeper.start();
+    const maintenance = new Maintenance({ db: database.db, kind: database.kind, logger, ...config.maintenance });
+    maintenance.start();
     if (simulator) {
       // Give the simulated account the custom menu, as `npm run menu:push` does for a real one.
       readMenuFile()
@@ -246,6 +249,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     shutdown.add('work', () => pushHandler.drain());
     shutdown.add('work', () => sweeper.stop());
     shutdown.add('work', () => outbox.stop());
+    shutdown.add('work', () => maintenance.stop());
 
     let closing: Promise<void> | undefined;
     return {

@@ -74,6 +74,18 @@ describe('the push and learning statements on big tables', () => {
     expect((done as unknown as { rows: unknown[] }).rows).toEqual([{ status: 'done', reply: '<xml>reply</xml>' }]);
   });
 
+  it('still marks a push done by index once the tables have statistics (the maintenance pass analyses them)', async () => {
+    const db = database.db;
+    await db.execute(sql`ANALYZE processed_pushes`);
+    const [recorded] = await recordInboundBatch(db, [
+      { key: 'plan-2', openid: 'o-plan-2', at: new Date(), kind: 'text', content: '你好', payload: null, subscribed: null, interaction: true },
+    ]);
+    if (!recorded?.claimed || !recorded.turn) throw new Error('push not recorded');
+    const conversationId = recorded.turn.conversation.id;
+    const scanned = await scansBy(db, 'processed_pushes', (tx) => recordPassiveReplies(tx, [{ key: 'plan-2', conversationId, content: '您好', xml: null }]));
+    expect(scanned).toEqual({ seq: 0, idx: 1 });
+  });
+
   it('counts a repeated unanswered question in its cluster by id, not by scanning the whole log', async () => {
     const db = database.db;
     await logUnansweredBatch(db, ['报表取数公式总是报错']);

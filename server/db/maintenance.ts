@@ -1,0 +1,125 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from './client.js';
+import type { Logger } from '../platform/logger.js';
+
+export interface MaintenanceOptions {
+  db: Db;
+  /** PGlite runs no autovacuum (single-user mode): the pass does its vacuuming and ANALYZE. */
+  kind: 'pglite' | 'postgres';
+  logger: Logger;
+  /** processed_pushes rows older than this are deleted (WeChat retries a push within seconds). */
+  pushLogRetentionH: number;
+  /** How often a pass runs. */
+  everyMs: number;
+  now?: () => Date;
+}
+
+export interface MaintenanceReport {
+  /** processed_pushes rows deleted. */
+  pushesDeleted: number;
+  /** Tables vacuumed (with ANALYZE), embedded only. */
+  vacuumed: string[];
+  /** Tables only analysed, embedded only. */
+  analyzed: string[];
+}
+
+/** Rows per DELETE: each statement stays short, since PGlite runs every push behind it. */
+const DELETE_CHUNK = 2000;
+const FIRST_PASS_MS = 10 * 60_000;
+/** autovacuum's default rules (threshold + scale factor × live rows). */
+const VACUUM_MIN = 1000;
+const VACUUM_SCALE = 0.2;
+const ANALYZE_MIN = 1000;
+const ANALYZE_SCALE = 0.1;
+
+/**
+ * Housekeeping on a timer, on every instance:
+ *  - the push log (processed_pushes: one row per push with its reply XML, the dedupe key) keeps
+ *    only the last pushLogRetentionH hours; it grew without end before;
+ *  - embedded only: PGlite has no autovacuum, so tables past autovacuum's own thresholds get
+ *    VACUUM (ANALYZE), or ANALYZE alone. Without it, dead rows were never reclaimed and the
+ *    planner never had statistics (see docs/benchmarks.md, session 4).
+ * A PostgreSQL server's autovacuum does the second part itself.
+ */
+export class Maintenance {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(private readonly o: MaintenanceOptions) {}
+
+  /** The first pass comes after FIRST_PASS_MS at most, so a server restarted often still gets one. */
+  start(): void {
+    const tick = () => {
+      if (this.running) return;
+      this.running = this.run()
+        .then((report) => this.o.logger.info(report, 'database maintenance done'))
+        .catch((err: unknown) => this.o.logger.error({ err }, 'database maintenance failed'))
+        .finally(() => (this.running = undefined));
+    };
+    this.timer = setTimeout(() => {
+      tick();
+      this.timer = setInterval(tick, this.o.everyMs);
+      this.timer.unref();
+    }, Math.min(this.o.everyMs, FIRST_PASS_MS));
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass (tests call it directly). */
+  async run(): Promise<MaintenanceReport> {
+    const pushesDeleted = await this.trimPushLog();
+    const report: MaintenanceReport = { pushesDeleted, vacuumed: [], analyzed: [] };
+    if (this.o.kind === 'pglite') await this.vacuumWhereDue(report);
+    return report;
+  }
+
+  private async trimPushLog(): Promise<number> {
+    const now = (this.o.now ?? (() => new Date()))();
+    const before = new Date(now.getTime() - this.o.pushLogRetentionH * 3600_000).toISOString();
+    let total = 0;
+    for (;;) {
+      // By ctid: a TID scan of the chunk, not a join over the whole table. Old rows sit at the
+      // front of the heap, so the inner scan stops early.
+      const result = await this.o.db.execute(sql`
+        DELETE FROM processed_pushes WHERE ctid = ANY (ARRAY(
+          SELECT ctid FROM processed_pushes WHERE created_at < ${before}::timestamptz LIMIT ${DELETE_CHUNK}
+        ))
+      `);
+      const n = affected(result);
+      total += n;
+      if (n < DELETE_CHUNK) return total;
+      await new Promise((r) => setImmediate(r)); // let waiting pushes in between chunks
+    }
+  }
+
+  private async vacuumWhereDue(report: MaintenanceReport): Promise<void> {
+    // Counters are published when the backend goes idle; force it so this pass sees them.
+    await this.o.db.execute(sql`SELECT pg_stat_force_next_flush()`);
+    const result = await this.o.db.execute(sql`
+      SELECT relname, n_live_tup::float8 AS live, n_dead_tup::float8 AS dead, n_mod_since_analyze::float8 AS modified
+      FROM pg_stat_user_tables WHERE schemaname = 'public'
+    `);
+    const tables = (result as unknown as { rows: Array<{ relname: string; live: number; dead: number; modified: number }> }).rows;
+    for (const t of tables) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(t.relname)) continue; // our own snake_case tables only
+      const table = sql.identifier(t.relname);
+      if (Number(t.dead) > VACUUM_MIN + VACUUM_SCALE * Number(t.live)) {
+        await this.o.db.execute(sql`VACUUM (ANALYZE) ${table}`);
+        report.vacuumed.push(t.relname);
+      } else if (Number(t.modified) > ANALYZE_MIN + ANALYZE_SCALE * Number(t.live)) {
+        await this.o.db.execute(sql`ANALYZE ${table}`);
+        report.analyzed.push(t.relname);
+      }
+    }
+  }
+}
+
+function affected(result: unknown): number {
+  const r = result as { affectedRows?: number; rowCount?: number | null };
+  return Number(r.affectedRows ?? r.rowCount ?? 0);
+}
