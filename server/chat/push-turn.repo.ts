@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { rowsOf, toDate } from '../db/raw.js';
 import type { Conversation, Customer } from './conversations.repo.js';
 import type { BotTurnRecord, Turn } from './ports.js';
 
@@ -45,10 +46,10 @@ export async function recordInboundBatch(db: Db, records: InboundRecord[]): Prom
     subscribed: r.subscribed,
   }));
   // One JSON text per row: parsed natively, much cheaper than 22 typed columns on PGlite.
-  const result = await db.execute(sql`
+  const texts = await rowsOf<{ j: string }>(db, sql`
     SELECT row_to_json(r)::text AS j FROM wx_record_inbound(${JSON.stringify(input)}::jsonb) r
   `);
-  const rows = (result as unknown as { rows: Array<{ j: string }> }).rows.map((row) => JSON.parse(row.j) as RawRow);
+  const rows = texts.map((row) => JSON.parse(row.j) as RawRow);
   return records.map((r, i) => toRecorded(r, rows.find((row) => Number(row.ord) === i)));
 }
 
@@ -103,10 +104,9 @@ export interface PassiveReply {
  */
 export async function recordPassiveReplies(db: Db, replies: PassiveReply[]): Promise<Array<number | null>> {
   const input = replies.map((p, i) => ({ ord: i, key: p.key, conversation_id: p.conversationId, content: p.content, xml: p.xml, turn: p.botTurn ?? null }));
-  const result = await db.execute(sql`
+  const rows = await rowsOf<{ ord: number; message_id: number | string | null }>(db, sql`
     SELECT * FROM wx_record_replies(${JSON.stringify(input)}::jsonb)
   `);
-  const rows = (result as unknown as { rows: Array<{ ord: number; message_id: number | string | null }> }).rows;
   return replies.map((_, i) => {
     const id = rows.find((row) => Number(row.ord) === i)?.message_id;
     return id === null || id === undefined ? null : Number(id);
@@ -136,8 +136,4 @@ interface RawRow {
   awaiting_agent_since: Date | string | null;
   notified_position: number | null;
   queue_timeout_offered_at: Date | string | null;
-}
-
-function toDate(v: Date | string | null): Date | null {
-  return v === null ? null : v instanceof Date ? v : new Date(v);
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import type { Logger } from '../platform/logger.js';
+import { affectedBy, rowsOf, ts } from './raw.js';
 
 export interface MaintenanceOptions {
   db: Db;
@@ -80,17 +81,16 @@ export class Maintenance {
 
   private async trimPushLog(): Promise<number> {
     const now = (this.o.now ?? (() => new Date()))();
-    const before = new Date(now.getTime() - this.o.pushLogRetentionH * 3600_000).toISOString();
+    const before = ts(new Date(now.getTime() - this.o.pushLogRetentionH * 3600_000));
     let total = 0;
     for (;;) {
       // By ctid: a TID scan of the chunk, not a join over the whole table. Old rows sit at the
       // front of the heap, so the inner scan stops early.
-      const result = await this.o.db.execute(sql`
+      const n = await affectedBy(this.o.db, sql`
         DELETE FROM processed_pushes WHERE ctid = ANY (ARRAY(
-          SELECT ctid FROM processed_pushes WHERE created_at < ${before}::timestamptz LIMIT ${DELETE_CHUNK}
+          SELECT ctid FROM processed_pushes WHERE created_at < ${before} LIMIT ${DELETE_CHUNK}
         ))
       `);
-      const n = affected(result);
       total += n;
       if (n < DELETE_CHUNK) return total;
       await new Promise((r) => setImmediate(r)); // let waiting pushes in between chunks
@@ -100,11 +100,10 @@ export class Maintenance {
   private async vacuumWhereDue(report: MaintenanceReport): Promise<void> {
     // Counters are published when the backend goes idle; force it so this pass sees them.
     await this.o.db.execute(sql`SELECT pg_stat_force_next_flush()`);
-    const result = await this.o.db.execute(sql`
+    const tables = await rowsOf<{ relname: string; live: number; dead: number; modified: number }>(this.o.db, sql`
       SELECT relname, n_live_tup::float8 AS live, n_dead_tup::float8 AS dead, n_mod_since_analyze::float8 AS modified
       FROM pg_stat_user_tables WHERE schemaname = 'public'
     `);
-    const tables = (result as unknown as { rows: Array<{ relname: string; live: number; dead: number; modified: number }> }).rows;
     for (const t of tables) {
       if (!/^[a-z_][a-z0-9_]*$/.test(t.relname)) continue; // our own snake_case tables only
       const table = sql.identifier(t.relname);
@@ -117,9 +116,4 @@ export class Maintenance {
       }
     }
   }
-}
-
-function affected(result: unknown): number {
-  const r = result as { affectedRows?: number; rowCount?: number | null };
-  return Number(r.affectedRows ?? r.rowCount ?? 0);
 }

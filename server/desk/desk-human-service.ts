@@ -5,7 +5,7 @@ import type { DeskCore } from './desk.core.js';
 import { isOpen, nextOpening } from './hours.js';
 import { laneOfCustomer, markPositionTold } from './queue.repo.js';
 import { parseRating, ratingStillOpen } from './rating.js';
-import { rowsOf, ts } from './sql.js';
+import { rowsOf, ts } from '../db/raw.js';
 import { deskTexts } from './texts.js';
 
 /**

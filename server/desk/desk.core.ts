@@ -19,7 +19,7 @@ import {
   recentHandlingS,
   type AgentRow,
 } from './queue.repo.js';
-import { rowsOf, ts } from './sql.js';
+import { rowsOf, ts } from '../db/raw.js';
 import { deskTexts, withRatingAsk } from './texts.js';
 
 export interface DeskCoreOptions {

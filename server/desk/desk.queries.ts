@@ -14,7 +14,8 @@ import type {
 import type { StaffRole } from '../../common/staff-api.js';
 import type { DbOrTx } from '../chat/conversations.repo.js';
 import { hashOpenid } from '../platform/logger.js';
-import { iso, lastInboundAt, rowsOf, toDate } from './sql.js';
+import { iso, rowsOf, toDate } from '../db/raw.js';
+import { lastInboundAt } from './sql.js';
 import { deliveryNotes } from './texts.js';
 
 /**

@@ -27,7 +27,7 @@ import * as q from './desk.queries.js';
 import { AgentUnavailable, Conflict, notOpen, notYours } from './errors.js';
 import { sayToCustomer } from './outbound.js';
 import { activeCount, assignIfQueued, lockAssignment } from './queue.repo.js';
-import { rowsOf, ts } from './sql.js';
+import { rowsOf, ts } from '../db/raw.js';
 import { deskTexts } from './texts.js';
 
 interface ConvRow {

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../chat/conversations.repo.js';
 import type { AgentLoad, QueuedChat } from './assignment.js';
-import { lastInboundAt, rowsOf, toDate, ts } from './sql.js';
+import { rowsOf, toDate, ts } from '../db/raw.js';
+import { lastInboundAt } from './sql.js';
 
 /** Advisory lock keys: automatic assignment and manual accepts are serialised on every instance. */
 export const ASSIGN_LOCK = 727_100;

@@ -6,7 +6,7 @@ import type { DeskCore } from './desk.core.js';
 import type { Effects } from './effects.js';
 import { sayToCustomer } from './outbound.js';
 import { lockAssignment, onlineAgentsWithLoad, SWEEP_LOCK } from './queue.repo.js';
-import { rowsOf, ts } from './sql.js';
+import { rowsOf, ts } from '../db/raw.js';
 import { deskTexts } from './texts.js';
 
 /**

@@ -1,6 +1,7 @@
 import { and, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../chat/conversations.repo.js';
 import { outbox } from '../db/schema.js';
+import { rowsOf, ts } from '../db/raw.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type OutboxPayload = { type: 'text'; content: string };
@@ -53,17 +54,16 @@ export interface DeliveryChange {
  * held and failed states.
  */
 async function settle(db: DbOrTx, id: number, outboxSet: SQL, delivery: Delivery): Promise<DeliveryChange | null> {
-  const result = await db.execute(sql`
+  const [row] = await rowsOf<{ id: number | string; conversation_id: number }>(db, sql`
     WITH o AS (UPDATE outbox SET ${outboxSet} WHERE id = ${id} RETURNING message_id)
     UPDATE messages m SET delivery = ${delivery} FROM o
     WHERE m.id = o.message_id AND NOT (m.delivery = 'custom' AND ${delivery} = 'sent') AND m.delivery IS DISTINCT FROM ${delivery}
     RETURNING m.id, m.conversation_id`);
-  const [row] = (result as unknown as { rows: Array<{ id: number | string; conversation_id: number }> }).rows;
   return row ? { conversationId: row.conversation_id, messageId: Number(row.id), delivery } : null;
 }
 
 export function markSent(db: DbOrTx, id: number, at: Date): Promise<DeliveryChange | null> {
-  return settle(db, id, sql`status = 'sent', sent_at = ${at.toISOString()}::timestamptz, last_error_code = NULL, last_error = NULL`, 'sent');
+  return settle(db, id, sql`status = 'sent', sent_at = ${ts(at)}, last_error_code = NULL, last_error = NULL`, 'sent');
 }
 
 /** 45015/45047: kept, and due again when the customer writes (see chat/push-turn.repo.ts). */
