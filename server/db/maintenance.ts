@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import type { Logger } from '../platform/logger.js';
+import { Periodic } from '../platform/periodic.js';
 import { affectedBy, rowsOf, ts } from './raw.js';
 
 export interface MaintenanceOptions {
@@ -43,32 +44,23 @@ const ANALYZE_SCALE = 0.1;
  * A PostgreSQL server's autovacuum does the second part itself.
  */
 export class Maintenance {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-
-  constructor(private readonly o: MaintenanceOptions) {}
+  private readonly timer: Periodic;
 
   /** The first pass comes after FIRST_PASS_MS at most, so a server restarted often still gets one. */
-  start(): void {
-    const tick = () => {
-      if (this.running) return;
-      this.running = this.run()
-        .then((report) => this.o.logger.info(report, 'database maintenance done'))
-        .catch((err: unknown) => this.o.logger.error({ err }, 'database maintenance failed'))
-        .finally(() => (this.running = undefined));
-    };
-    this.timer = setTimeout(() => {
-      tick();
-      this.timer = setInterval(tick, this.o.everyMs);
-      this.timer.unref();
-    }, Math.min(this.o.everyMs, FIRST_PASS_MS));
-    this.timer.unref();
+  constructor(private readonly o: MaintenanceOptions) {
+    this.timer = new Periodic(async () => o.logger.info(await this.run(), 'database maintenance done'), {
+      everyMs: o.everyMs,
+      firstMs: Math.min(o.everyMs, FIRST_PASS_MS),
+      onError: (err) => o.logger.error({ err }, 'database maintenance failed'),
+    });
   }
 
-  async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    clearInterval(this.timer);
-    await this.running;
+  start(): void {
+    this.timer.start();
+  }
+
+  stop(): Promise<void> {
+    return this.timer.stop();
   }
 
   /** One pass (tests call it directly). */

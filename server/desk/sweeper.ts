@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../chat/conversations.repo.js';
 import type { Logger } from '../platform/logger.js';
+import { Periodic } from '../platform/periodic.js';
 import { pickAgent } from './assignment.js';
 import type { DeskCore } from './desk.core.js';
 import type { Effects } from './effects.js';
@@ -19,25 +20,18 @@ import { deskTexts } from './texts.js';
  *  - then the queue is assigned again (capacity may have freed).
  */
 export class DeskSweeper {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly timer: Periodic;
 
-  constructor(private readonly core: DeskCore, private readonly logger: Logger) {}
-
-  start(): void {
-    const every = this.core.o.config.sweepMs;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.sweep()
-        .then(() => undefined, (err: unknown) => this.logger.error({ err }, 'desk sweep failed'))
-        .finally(() => (this.running = undefined));
-    }, every);
-    this.timer.unref();
+  constructor(private readonly core: DeskCore, logger: Logger) {
+    this.timer = new Periodic(() => this.sweep(), { everyMs: core.o.config.sweepMs, onError: (err) => logger.error({ err }, 'desk sweep failed') });
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  start(): void {
+    this.timer.start();
+  }
+
+  stop(): Promise<void> {
+    return this.timer.stop();
   }
 
   /** One pass; false when another instance holds the lease. */
