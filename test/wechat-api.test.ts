@@ -18,7 +18,7 @@ describe(`the WeChat API client (${testMode()})`, () => {
   beforeAll(async () => {
     sim = await startStandaloneSimulator('http://127.0.0.1:9/wechat');
     const target = await freshStorageTarget();
-    database = await openDatabase(target.databaseUrl ? { databaseUrl: target.databaseUrl } : { dataDir: target.dataDir! });
+    database = await openDatabase(target);
     if (target.redisUrl) {
       redis = new Redis(target.redisUrl);
       await redis.del(`wxdesk:access_token:${sim.credentials.appId}`);

@@ -44,7 +44,7 @@ describe('the push and learning statements on big tables', () => {
   let database: Database;
   beforeAll(async () => {
     const target = await freshStorageTarget();
-    database = await openDatabase(target.databaseUrl ? { databaseUrl: target.databaseUrl } : { dataDir: target.dataDir! });
+    database = await openDatabase(target);
     await database.db.execute(sql`
       INSERT INTO processed_pushes (key, status, finished_at)
       SELECT 'old-' || g, 'done', now() FROM generate_series(1, ${ROWS}) g

@@ -17,7 +17,7 @@ describe('database maintenance', () => {
   let maintenance: Maintenance;
   beforeAll(async () => {
     const target = await freshStorageTarget();
-    database = await openDatabase(target.databaseUrl ? { databaseUrl: target.databaseUrl } : { dataDir: target.dataDir! });
+    database = await openDatabase(target);
     maintenance = new Maintenance({ db: database.db, kind: database.kind, logger: createLogger('silent'), pushLogRetentionH: 24, everyMs: 3_600_000, now: () => NOW });
   });
   afterAll(async () => {

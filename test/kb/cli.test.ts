@@ -54,7 +54,7 @@ describe(`the knowledge-base CLI (${testMode()})`, () => {
     await wb.xlsx.readFile(out);
     expect(wb.worksheets[0]!.getRow(2).getCell(1).text).toBe('命令行导入的问题');
 
-    const database = await openDatabase(target.databaseUrl ? { databaseUrl: target.databaseUrl } : { dataDir: target.dataDir! });
+    const database = await openDatabase(target);
     try {
       const page = await searchEntries(database.db, {});
       expect(page.items.map((i) => [i.question, i.status, i.similarCount])).toEqual([['命令行导入的问题', 'published', 2]]);

@@ -15,7 +15,7 @@ export interface KbFixture {
 /** A fresh database of the current mode and a local bus that also records what was emitted. */
 export async function openKbFixture(): Promise<KbFixture> {
   const target = await freshStorageTarget();
-  const database = await openDatabase(target.databaseUrl ? { databaseUrl: target.databaseUrl } : { dataDir: target.dataDir! });
+  const database = await openDatabase(target);
   const inner = createLocalBus((err) => {
     throw err;
   });

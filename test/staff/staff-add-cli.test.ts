@@ -56,7 +56,7 @@ describe('npm run staff:add', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('用户名 li.lei 已存在');
 
-    const database = await openDatabase(target.databaseUrl ? { databaseUrl: target.databaseUrl } : { dataDir: target.dataDir! });
+    const database = await openDatabase(target);
     try {
       expect(await new StaffAccounts(database.db).authenticate('li.lei', 'cli-pass-123')).toMatchObject({ role: 'technician', displayName: '李雷' });
     } finally {
