@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database, type Db } from '../../server/db/client.js';
+import { rowsOf } from '../../server/db/raw.js';
 import { recordInboundBatch, recordPassiveReplies } from '../../server/chat/push-turn.repo.js';
 import { logUnansweredBatch } from '../../server/bot/kb/unanswered.service.js';
 import { freshStorageTarget } from '../helpers/mode.js';
@@ -26,11 +27,10 @@ interface ScanCounts {
 async function scansBy(db: Db, table: string, statement: (tx: Db) => Promise<unknown>): Promise<ScanCounts> {
   return db.transaction(async (tx) => {
     const read = async (): Promise<ScanCounts> => {
-      const result = await tx.execute(sql`
+      const [row] = await rowsOf<ScanCounts>(tx, sql`
         SELECT coalesce(seq_scan, 0)::int AS seq, coalesce(idx_scan, 0)::int AS idx
         FROM pg_stat_xact_user_tables WHERE relname = ${table}
       `);
-      const row = (result as unknown as { rows: ScanCounts[] }).rows[0];
       return { seq: Number(row?.seq ?? 0), idx: Number(row?.idx ?? 0) };
     };
     const before = await read();
@@ -70,8 +70,7 @@ describe('the push and learning statements on big tables', () => {
       recordPassiveReplies(tx, [{ key: 'plan-1', conversationId, content: '您好', xml: '<xml>reply</xml>' }]),
     );
     expect(scanned).toEqual({ seq: 0, idx: 1 });
-    const done = await db.execute(sql`SELECT status, reply FROM processed_pushes WHERE key = 'plan-1'`);
-    expect((done as unknown as { rows: unknown[] }).rows).toEqual([{ status: 'done', reply: '<xml>reply</xml>' }]);
+    expect(await rowsOf(db, sql`SELECT status, reply FROM processed_pushes WHERE key = 'plan-1'`)).toEqual([{ status: 'done', reply: '<xml>reply</xml>' }]);
   });
 
   it('still marks a push done by index once the tables have statistics (the maintenance pass analyses them)', async () => {
@@ -92,7 +91,6 @@ describe('the push and learning statements on big tables', () => {
     const scanned = await scansBy(db, 'unanswered_questions', (tx) => logUnansweredBatch(tx, ['报表取数公式总是报错？']));
     expect(scanned.seq).toBe(0);
     expect(scanned.idx).toBeGreaterThan(0);
-    const cluster = await db.execute(sql`SELECT count, variants FROM unanswered_questions WHERE text = '报表取数公式总是报错'`);
-    expect((cluster as unknown as { rows: unknown[] }).rows).toEqual([{ count: 2, variants: ['报表取数公式总是报错？'] }]);
+    expect(await rowsOf(db, sql`SELECT count, variants FROM unanswered_questions WHERE text = '报表取数公式总是报错'`)).toEqual([{ count: 2, variants: ['报表取数公式总是报错？'] }]);
   });
 });

@@ -2,14 +2,15 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../server/db/client.js';
 import { Maintenance } from '../../server/db/maintenance.js';
+import { rowsOf } from '../../server/db/raw.js';
 import { createLogger } from '../../server/platform/logger.js';
 import { freshStorageTarget } from '../helpers/mode.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 
 async function count(database: Database, where: ReturnType<typeof sql>): Promise<number> {
-  const result = await database.db.execute(sql`SELECT count(*)::int AS n FROM processed_pushes WHERE ${where}`);
-  return Number((result as unknown as { rows: Array<{ n: number }> }).rows[0]!.n);
+  const [row] = await rowsOf<{ n: number }>(database.db, sql`SELECT count(*)::int AS n FROM processed_pushes WHERE ${where}`);
+  return Number(row!.n);
 }
 
 describe('database maintenance', () => {
@@ -50,8 +51,8 @@ describe('database maintenance', () => {
     if (database.kind === 'pglite') {
       expect(report.vacuumed).toContain('processed_pushes');
       await database.db.execute(sql`SELECT pg_stat_force_next_flush()`);
-      const stats = await database.db.execute(sql`SELECT n_dead_tup::int AS dead, last_vacuum IS NOT NULL AS vacuumed FROM pg_stat_user_tables WHERE relname = 'processed_pushes'`);
-      expect((stats as unknown as { rows: unknown[] }).rows).toEqual([{ dead: 0, vacuumed: true }]);
+      const stats = await rowsOf(database.db, sql`SELECT n_dead_tup::int AS dead, last_vacuum IS NOT NULL AS vacuumed FROM pg_stat_user_tables WHERE relname = 'processed_pushes'`);
+      expect(stats).toEqual([{ dead: 0, vacuumed: true }]);
     } else {
       expect(report).toMatchObject({ vacuumed: [], analyzed: [] });
     }
