@@ -15,8 +15,8 @@
 //    not a rate) and its correction assumes a 1 ms interval.
 //  - saturation: autocannon with BENCH_CONNECTIONS connections for BENCH_SECONDS.
 // Every push carries a unique MsgId (dedupe would otherwise answer from the log), one of 1000
-// openids and Chinese text. The signature covers only token/timestamp/nonce, so each run signs
-// one query at its start; runs are far shorter than WECHAT_MAX_SKEW_S (default 300 s, kept).
+// openids and Chinese text. Each push is signed with its own nonce, as WeChat does: the server
+// remembers (timestamp, nonce) against the body, so one query reused with other bodies is refused.
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
@@ -177,10 +177,10 @@ function nextPush() {
   return { openid, body };
 }
 
-/** One signed query for a run: signature = sha1(sorted [token, timestamp, nonce]). */
+/** One signed query per push: signature = sha1(sorted [token, timestamp, nonce]), a fresh nonce each. */
 function signedPath() {
   const timestamp = String(Math.floor(Date.now() / 1000));
-  const nonce = String(randomBytes(4).readUInt32BE(0));
+  const nonce = randomBytes(8).toString('hex');
   const signature = createHash('sha1').update([TOKEN, timestamp, nonce].sort().join('')).digest('hex');
   return `/wechat?${new URLSearchParams({ signature, timestamp, nonce })}`;
 }
@@ -210,7 +210,6 @@ function percentile(sorted, q) {
 async function pacedRun(base, rate, seconds) {
   const { hostname, port } = new URL(base);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
-  const path = signedPath();
   const total = Math.round(rate * seconds);
   const interval = 1000 / rate;
   const latencies = [];
@@ -227,7 +226,7 @@ async function pacedRun(base, rate, seconds) {
     const fire = (due) => {
       const { body } = nextPush();
       const req = http.request(
-        { agent, hostname, port, path, method: 'POST', headers: { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) }, timeout: 10_000 },
+        { agent, hostname, port, path: signedPath(), method: 'POST', headers: { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) }, timeout: 10_000 },
         (res) => {
           let text = '';
           res.setEncoding('utf8');
@@ -273,7 +272,6 @@ async function pacedRun(base, rate, seconds) {
 
 /** Closed loop with `connections` keep-alive connections, as fast as the server answers. */
 async function autocannonRun(base, connections, seconds) {
-  const path = signedPath();
   const counts = { badBody: 0 };
   const result = await autocannon({
     url: base,
@@ -283,7 +281,7 @@ async function autocannonRun(base, connections, seconds) {
       {
         method: 'POST',
         headers: { 'content-type': 'text/xml' },
-        setupRequest: (req) => ({ ...req, path, body: nextPush().body }),
+        setupRequest: (req) => ({ ...req, path: signedPath(), body: nextPush().body }),
         onResponse: (status, body) => {
           if (status >= 200 && status < 300 && !isReply(status, body)) counts.badBody++;
         },
@@ -355,7 +353,7 @@ async function main() {
   printMachine();
   console.log(
     `Settings: fixed rate ${RATE}/s, ${SECONDS} s per run, warm-up ${WARMUP_S} s, saturation ${CONNECTIONS} connections, ` +
-      `embedded PGlite, LOG_LEVEL=warn, WECHAT_MAX_SKEW_S default (one signed query per run)`,
+      `embedded PGlite, LOG_LEVEL=warn, WECHAT_MAX_SKEW_S default (one signed query per push)`,
   );
 
   const tmp = mkdtempSync(join(os.tmpdir(), 'gateway-bench-'));

@@ -17,7 +17,7 @@ export function fail(message: string, code = 1): never {
 export function loadCliConfig(): Config {
   if (existsSync('.env')) loadDotenv({ path: '.env', quiet: true });
   try {
-    return loadConfig(process.env);
+    return loadConfig(process.env, { tool: true });
   } catch (err) {
     if (err instanceof ConfigError) fail(err.message, 2);
     throw err;

@@ -3,6 +3,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import mount from 'koa-mount';
 import type { Database } from './db/client.js';
+import type { EncryptMode } from './config.js';
 import type { PushHandler } from './chat/push-handler.js';
 import { staffSession, type StaffState } from './http/auth.js';
 import { errorMiddleware } from './http/error-middleware.js';
@@ -26,7 +27,9 @@ export interface AppDeps {
   logger: Logger;
   database: Database;
   pushHandler: PushHandler;
-  wechat: { token: string; appId: string; aesKey?: string; maxSkewS: number };
+  wechat: { token: string; appId: string; aesKey?: string; encryptMode?: EncryptMode; maxSkewS: number };
+  /** TRUST_PROXY: how many reverse proxies' X-Forwarded-* headers to believe (0: none, the default). */
+  trustProxy?: number;
   /** Extra readiness checks (Redis in server mode). */
   readyChecks?: Array<() => Promise<void>>;
   /** Staff accounts and sessions (the console's login). */
@@ -63,7 +66,11 @@ function isH5Path(path: string): boolean {
 /** Builds the HTTP app. It never listens: server/main.ts and the tests do. */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
-  app.proxy = true;
+  // X-Forwarded-For decides ctx.ip, which every rate limit keys on: believed only when the
+  // operator says a proxy is in front, and then only the hops that proxy chain added.
+  const hops = deps.trustProxy ?? 0;
+  app.proxy = hops > 0;
+  if (hops > 0) app.maxIpsCount = hops;
   app.silent = true; // errors are logged once, by errorMiddleware
   app.use(errorMiddleware(deps.logger));
   // Reads the staff cookie only when one is sent: WeChat pushes pay nothing for it.

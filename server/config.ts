@@ -20,7 +20,17 @@ const urlString = (name: string) =>
 const schema = z
   .object({
     PORT: z.coerce.number({ error: 'PORT must be a whole number from 0 to 65535' }).int('PORT must be a whole number from 0 to 65535').min(0, 'PORT must be a whole number from 0 to 65535').max(65535, 'PORT must be a whole number from 0 to 65535').default(3000),
-    HOST: z.string().trim().default('0.0.0.0'),
+    HOST: optionalString,
+    NODE_ENV: optionalString,
+    SIMULATOR: optionalString.refine((v) => v === undefined || v === '0' || v === '1', 'SIMULATOR must be 1 (run the built-in WeChat simulator) or 0'),
+    TRUST_PROXY: optionalString.refine(
+      (v) => v === undefined || /^(off|false|0|[1-9])$/.test(v),
+      'TRUST_PROXY must be off, or the number (1-9) of reverse proxies in front of the server',
+    ),
+    WECHAT_ENCRYPT_MODE: optionalString.refine(
+      (v) => v === undefined || v === 'plain' || v === 'compatible' || v === 'safe',
+      'WECHAT_ENCRYPT_MODE must be plain, compatible or safe (the modes of the WeChat console)',
+    ),
     DATA_DIR: z.string().trim().min(1).default('./data'),
     CACHE_DIR: optionalString,
     DATABASE_URL: optionalString.refine(
@@ -75,6 +85,9 @@ const schema = z
     if (env.WECHAT_AES_KEY && set.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['WECHAT_AES_KEY'], message: 'WECHAT_AES_KEY needs WECHAT_APPID, WECHAT_APPSECRET and WECHAT_TOKEN' });
     }
+    if (env.WECHAT_ENCRYPT_MODE && env.WECHAT_ENCRYPT_MODE !== 'plain' && !env.WECHAT_AES_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['WECHAT_ENCRYPT_MODE'], message: `WECHAT_ENCRYPT_MODE=${env.WECHAT_ENCRYPT_MODE} needs WECHAT_AES_KEY (the EncodingAESKey)` });
+    }
   });
 
 export interface WeChatCredentials {
@@ -82,18 +95,29 @@ export interface WeChatCredentials {
   appSecret: string;
   token: string;
   aesKey?: string;
+  /** plain: signature only; compatible: AES when the push is encrypted; safe: AES required. */
+  encryptMode: EncryptMode;
 }
+
+export type EncryptMode = 'plain' | 'compatible' | 'safe';
 
 export interface Config {
   port: number;
   host: string;
+  /** Why the server listens on `host` (printed at start when it is not the operator's choice). */
+  hostReason?: string;
+  /** Reverse proxies in front of the server whose X-Forwarded-* headers are believed; 0 = none. */
+  trustProxy: number;
+  production: boolean;
   dataDir: string;
   /** Rebuildable files (the trained NLU model); default DATA_DIR/cache. */
   cacheDir: string;
   databaseUrl?: string;
   redisUrl?: string;
-  /** Real credentials; undefined means "run the built-in simulator". */
+  /** Real credentials; undefined means "run the built-in simulator" (then `simulator` is true). */
   wechat?: WeChatCredentials;
+  /** The built-in WeChat simulator runs: embedded mode without credentials, or SIMULATOR=1. */
+  simulator: boolean;
   apiBase: string;
   oauthBase: string;
   maxSkewS: number;
@@ -125,7 +149,25 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Without credentials the only WeChat is the simulator, whose pages show every simulated SMS
+ * code: never in production, and in server mode only when asked for. Command-line tools do not
+ * serve HTTP, so they skip this.
+ */
+function simulatorProblems(e: z.infer<typeof schema>): string[] {
+  if (e.WECHAT_APPID) return [];
+  if (e.NODE_ENV === 'production') {
+    return ['WECHAT_APPID: NODE_ENV=production needs real WeChat credentials (WECHAT_APPID, WECHAT_APPSECRET, WECHAT_TOKEN): the built-in simulator is not for production'];
+  }
+  if (e.DATABASE_URL && e.SIMULATOR !== '1') {
+    return ['WECHAT_APPID: DATABASE_URL is set without WeChat credentials: set WECHAT_APPID, WECHAT_APPSECRET and WECHAT_TOKEN, or SIMULATOR=1 to run the built-in simulator on purpose'];
+  }
+  if (e.SIMULATOR === '0') return ['SIMULATOR: SIMULATOR=0 needs real WeChat credentials (WECHAT_APPID, WECHAT_APPSECRET, WECHAT_TOKEN)'];
+  return [];
+}
+
+/** `tool`: a command-line tool (kb:import, staff:add…), which never runs the simulator. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { tool?: boolean } = {}): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
@@ -133,13 +175,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  const problems = opts.tool ? [] : simulatorProblems(e);
+  if (problems.length > 0) throw new ConfigError(problems);
   const wechat =
     e.WECHAT_APPID && e.WECHAT_APPSECRET && e.WECHAT_TOKEN
-      ? { appId: e.WECHAT_APPID, appSecret: e.WECHAT_APPSECRET, token: e.WECHAT_TOKEN, aesKey: e.WECHAT_AES_KEY }
+      ? {
+          appId: e.WECHAT_APPID,
+          appSecret: e.WECHAT_APPSECRET,
+          token: e.WECHAT_TOKEN,
+          aesKey: e.WECHAT_AES_KEY,
+          // The platform's own default once an EncodingAESKey exists is 安全模式.
+          encryptMode: (e.WECHAT_ENCRYPT_MODE ?? (e.WECHAT_AES_KEY ? 'safe' : 'plain')) as EncryptMode,
+        }
       : undefined;
+  const simulator = !wechat;
+  // The simulator's pages are anonymous (they show simulated SMS codes): keep them on this machine
+  // unless the operator chose HOST.
+  const host = e.HOST ?? (simulator ? '127.0.0.1' : '0.0.0.0');
+  const hostReason = e.HOST
+    ? undefined
+    : simulator
+      ? 'the WeChat simulator is running, so the server listens on 127.0.0.1 only (its pages show simulated SMS codes); set HOST=0.0.0.0 to expose it'
+      : undefined;
+  const trustProxy = e.TRUST_PROXY === undefined || /^(off|false|0)$/.test(e.TRUST_PROXY) ? 0 : Number(e.TRUST_PROXY);
   return {
     port: e.PORT,
-    host: e.HOST,
+    host,
+    hostReason,
+    trustProxy,
+    production: e.NODE_ENV === 'production',
+    simulator,
     dataDir: e.DATA_DIR,
     cacheDir: e.CACHE_DIR ?? `${e.DATA_DIR.replace(/\/+$/, '')}/cache`,
     databaseUrl: e.DATABASE_URL,

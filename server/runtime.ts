@@ -140,6 +140,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       server.listen(config.port, config.host, () => resolve());
     });
     shutdown.add('http', () => closeServer(server));
+    if (config.hostReason) logger.warn({ host: config.host }, config.hostReason);
     const port = (server.address() as AddressInfo).port;
     const local = `http://127.0.0.1:${port}`;
 
@@ -207,7 +208,8 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       logger,
       database,
       pushHandler,
-      wechat: { token: wechat.token, appId: wechat.appId, aesKey: wechat.aesKey, maxSkewS: config.maxSkewS },
+      wechat: { token: wechat.token, appId: wechat.appId, aesKey: wechat.aesKey, encryptMode: wechat.encryptMode, maxSkewS: config.maxSkewS },
+      trustProxy: config.trustProxy,
       readyChecks: redis ? [async () => void (await redis!.ping())] : [],
       staff: {
         accounts: new StaffAccounts(database.db),
@@ -273,7 +275,8 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
 /** Credentials for the simulator: random for each start, never configured by hand. */
 function simulatedCredentials(): WeChatCredentials {
   const alnum = (n: number) => randomBytes(n * 2).toString('base64').replace(/[^A-Za-z0-9]/g, '').slice(0, n);
-  return { appId: 'wxsimulator0000001', appSecret: alnum(32), token: alnum(32), aesKey: alnum(43) };
+  // 兼容模式: the simulator's page can push plain or encrypted, as the platform's settings allow.
+  return { appId: 'wxsimulator0000001', appSecret: alnum(32), token: alnum(32), aesKey: alnum(43), encryptMode: 'compatible' };
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -17,6 +17,8 @@ export async function startTestServer(
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
+    // Server mode runs the simulator only when asked (tests with real-looking credentials ignore it).
+    SIMULATOR: '1',
     // One trained NLU model for the whole run instead of one per data folder.
     CACHE_DIR: join(tmpdir(), 'wxdesk-test-cache'),
     ...(storage.dataDir ? { DATA_DIR: storage.dataDir } : { DATABASE_URL: storage.databaseUrl, REDIS_URL: storage.redisUrl }),
