@@ -24,7 +24,44 @@ describe('loadConfig', () => {
 
   it('reads credentials and the AES key', () => {
     const c = loadConfig({ ...creds, WECHAT_AES_KEY: 'a'.repeat(43) });
-    expect(c.wechat).toEqual({ appId: 'wx123', appSecret: 'secret', token: 'token123', aesKey: 'a'.repeat(43) });
+    // With an EncodingAESKey the default is 安全模式, as on the platform's settings page.
+    expect(c.wechat).toEqual({ appId: 'wx123', appSecret: 'secret', token: 'token123', aesKey: 'a'.repeat(43), encryptMode: 'safe' });
+    expect(loadConfig(creds).wechat?.encryptMode).toBe('plain');
+    expect(loadConfig({ ...creds, WECHAT_AES_KEY: 'a'.repeat(43), WECHAT_ENCRYPT_MODE: 'compatible' }).wechat?.encryptMode).toBe('compatible');
+  });
+
+  describe('the simulator and where the server listens', () => {
+    it('runs the simulator in embedded mode without credentials, on 127.0.0.1, and says why', () => {
+      const c = loadConfig({});
+      expect(c.simulator).toBe(true);
+      expect(c.host).toBe('127.0.0.1');
+      expect(c.hostReason).toMatch(/simulator/);
+    });
+
+    it('keeps an explicit HOST, and listens everywhere with real credentials', () => {
+      expect(loadConfig({ HOST: '0.0.0.0' })).toMatchObject({ host: '0.0.0.0', hostReason: undefined, simulator: true });
+      expect(loadConfig(creds)).toMatchObject({ host: '0.0.0.0', simulator: false });
+    });
+
+    it('refuses server mode without credentials unless SIMULATOR=1', () => {
+      expect(problems({ DATABASE_URL: 'postgres://x/y' }).join('\n')).toMatch(/^WECHAT_APPID: .*SIMULATOR=1/);
+      expect(loadConfig({ DATABASE_URL: 'postgres://x/y', SIMULATOR: '1' }).simulator).toBe(true);
+      // Command-line tools never serve the simulator: they only need the database.
+      expect(loadConfig({ DATABASE_URL: 'postgres://x/y' }, { tool: true }).databaseUrl).toBe('postgres://x/y');
+    });
+
+    it('refuses NODE_ENV=production without credentials, even with SIMULATOR=1', () => {
+      expect(problems({ NODE_ENV: 'production' }).join('\n')).toMatch(/production needs real WeChat credentials/);
+      expect(problems({ NODE_ENV: 'production', SIMULATOR: '1' }).join('\n')).toMatch(/production/);
+      expect(loadConfig({ NODE_ENV: 'production', ...creds }).production).toBe(true);
+    });
+  });
+
+  it('reads TRUST_PROXY as off or a hop count', () => {
+    expect(loadConfig({}).trustProxy).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: 'off' }).trustProxy).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(problems({ TRUST_PROXY: 'yes' }).some((p) => p.startsWith('TRUST_PROXY:'))).toBe(true);
   });
 
   it.each([
@@ -39,6 +76,9 @@ describe('loadConfig', () => {
     [{ WECHAT_APPID: 'wx1' }, 'WECHAT_TOKEN'],
     [{ PUSH_LOG_RETENTION_H: '0' }, 'PUSH_LOG_RETENTION_H'],
     [{ DB_MAINTENANCE_MS: 'hourly' }, 'DB_MAINTENANCE_MS'],
+    [{ ...creds, WECHAT_ENCRYPT_MODE: 'safe' }, 'WECHAT_ENCRYPT_MODE'],
+    [{ ...creds, WECHAT_ENCRYPT_MODE: 'aes' }, 'WECHAT_ENCRYPT_MODE'],
+    [{ SIMULATOR: 'yes' }, 'SIMULATOR'],
   ])('refuses %j naming %s', (env, variable) => {
     const found = problems(env as Record<string, string>);
     expect(found.some((p) => p.startsWith(`${variable}:`))).toBe(true);
