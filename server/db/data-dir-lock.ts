@@ -1,11 +1,14 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { tryLock, unlock } from 'fs-native-extensions';
 
 /**
  * The embedded data folder belongs to one process: PGlite has no multi-process access,
- * and two writers would corrupt it. A lock file with our pid claims it; a lock left by
- * a dead process on this host is taken over.
+ * and two writers would corrupt it. The claim is an exclusive flock on DATA_DIR/LOCK, held by
+ * the kernel for as long as the file stays open: it goes with the process however it dies
+ * (kill -9, OOM), and a pid reused after a crash (PID 1 in every container) cannot fake it.
+ * The pid written into the file only names the holder in the error message.
  */
 export class DataDirLocked extends Error {
   constructor(readonly dir: string, readonly pid: number) {
@@ -25,46 +28,42 @@ export function lockDataDir(dataDir: string): DataDirLock {
   const dir = resolve(dataDir);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'LOCK');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() }));
-      closeSync(fd);
-      let released = false;
-      return {
-        release() {
-          if (released) return;
-          released = true;
-          rmSync(file, { force: true });
-        },
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = readHolder(file);
-      if (holder && holder.host === hostname() && !isAlive(holder.pid)) {
-        rmSync(file, { force: true }); // stale: its process is gone
-        continue;
-      }
-      throw new DataDirLocked(dir, holder?.pid ?? -1);
-    }
-  }
-  throw new DataDirLocked(dir, -1);
-}
-
-function readHolder(file: string): { pid: number; host: string } | undefined {
+  // 'a+' creates the file if needed and never truncates it before the lock is ours.
+  const fd = openSync(file, 'a+');
+  let locked: boolean;
   try {
-    const v = JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown; host?: unknown };
-    return typeof v.pid === 'number' && typeof v.host === 'string' ? { pid: v.pid, host: v.host } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
+    locked = tryLock(fd, { shared: false });
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    closeSync(fd);
+    throw err;
+  }
+  if (!locked) {
+    closeSync(fd);
+    throw new DataDirLocked(dir, readHolderPid(file));
+  }
+  ftruncateSync(fd, 0);
+  writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() }));
+  let released = false;
+  return {
+    release() {
+      if (released) return;
+      released = true;
+      // The file stays: removing it would let a newcomer lock a fresh inode while a late
+      // opener still holds the old one.
+      try {
+        unlock(fd);
+      } finally {
+        closeSync(fd);
+      }
+    },
+  };
+}
+
+function readHolderPid(file: string): number {
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as { pid?: unknown };
+    return typeof v.pid === 'number' ? v.pid : -1;
+  } catch {
+    return -1;
   }
 }
