@@ -28,6 +28,8 @@ export interface AppDeps {
   database: Database;
   pushHandler: PushHandler;
   wechat: { token: string; appId: string; aesKey?: string; encryptMode?: EncryptMode; maxSkewS: number };
+  /** PUBLIC_BASE_URL: an allowed Origin for browser writes besides the request's own. */
+  publicBaseUrl?: string;
   /** TRUST_PROXY: how many reverse proxies' X-Forwarded-* headers to believe (0: none, the default). */
   trustProxy?: number;
   /** Extra readiness checks (Redis in server mode). */
@@ -73,13 +75,15 @@ export function createApp(deps: AppDeps): Koa {
   if (hops > 0) app.maxIpsCount = hops;
   app.silent = true; // errors are logged once, by errorMiddleware
   app.use(errorMiddleware(deps.logger));
+  // Foreign-origin writes are refused before any session is read (server/auth/origin-check.ts):
+  // the staff console's and the H5's cookies alike. WeChat's pushes are signed, not browser requests.
+  const origin = originCheck({ publicBaseUrl: deps.publicBaseUrl ?? deps.h5?.publicBaseUrl });
+  app.use((ctx, next) => (ctx.path === '/wechat' ? next() : origin(ctx, next)));
   // Reads the staff cookie only when one is sent: WeChat pushes pay nothing for it.
   if (deps.staff) app.use(staffSession(deps.staff.sessions));
   if (deps.h5) {
-    // Foreign-origin writes are refused before the session is even read (server/auth/origin-check.ts).
-    const origin = originCheck({ publicBaseUrl: deps.h5.publicBaseUrl });
     const session = h5Session(deps.h5.sessions, deps.h5.cookie);
-    app.use((ctx, next) => (isH5Path(ctx.path) ? origin(ctx, () => session(ctx, next)) : next()));
+    app.use((ctx, next) => (isH5Path(ctx.path) ? session(ctx, next) : next()));
   }
 
   const router = new Router<WeChatEdgeState>();

@@ -210,6 +210,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       pushHandler,
       wechat: { token: wechat.token, appId: wechat.appId, aesKey: wechat.aesKey, encryptMode: wechat.encryptMode, maxSkewS: config.maxSkewS },
       trustProxy: config.trustProxy,
+      publicBaseUrl: config.publicBaseUrl,
       readyChecks: redis ? [async () => void (await redis!.ping())] : [],
       staff: {
         accounts: new StaffAccounts(database.db),
