@@ -8,6 +8,7 @@ import type { PushHandler } from './chat/push-handler.js';
 import { staffSession, type StaffState } from './http/auth.js';
 import { errorMiddleware } from './http/error-middleware.js';
 import { serveStatic } from './http/static.js';
+import { securityHeaders } from './http/security-headers.js';
 import type { Logger } from './platform/logger.js';
 import { fromRoot } from './platform/paths.js';
 import { serveConsole } from './staff/console-static.js';
@@ -75,6 +76,9 @@ export function createApp(deps: AppDeps): Koa {
   if (hops > 0) app.maxIpsCount = hops;
   app.silent = true; // errors are logged once, by errorMiddleware
   app.use(errorMiddleware(deps.logger));
+  // WeChat's pushes get XML, not a page: they skip the browser headers (and their cost).
+  const headers = securityHeaders({ https: !!(deps.publicBaseUrl ?? deps.h5?.publicBaseUrl)?.startsWith('https://') });
+  app.use((ctx, next) => (ctx.path === '/wechat' ? next() : headers(ctx, next)));
   // Foreign-origin writes are refused before any session is read (server/auth/origin-check.ts):
   // the staff console's and the H5's cookies alike. WeChat's pushes are signed, not browser requests.
   const origin = originCheck({ publicBaseUrl: deps.publicBaseUrl ?? deps.h5?.publicBaseUrl });

@@ -18,7 +18,7 @@ import {
 } from '../../common/kb-api.js';
 import type { StaffMe } from '../../common/staff-api.js';
 import { requireStaff, type StaffState } from '../http/auth.js';
-import { BadRequest, PayloadTooLarge } from '../http/errors.js';
+import { AppError, BadRequest, PayloadTooLarge } from '../http/errors.js';
 
 /**
  * What the knowledge-base services offer the console. The lead adapts server/bot/kb/** to
@@ -113,13 +113,22 @@ export function kbAdminRoutes(kb: KbAdminService): Router<StaffState> {
 
   router.get('/stats', admin, async (ctx) => void (ctx.body = await kb.stats(parse(statsQuery, ctx.query))));
 
+  // One import at a time in this instance, refused before its upload is read: each holds its
+  // file and rows in memory, and ten at once starved the WeChat pushes of CPU and memory.
+  let importing = false;
   router.post('/import', admin, async (ctx) => {
-    const form = await readMultipart(ctx.req, ctx.get('content-type'), ctx.get('content-length'));
-    const file = form.get('file');
-    if (!file || typeof file === 'string') throw new BadRequest('请选择要导入的 .xlsx 或 .csv 文件', 'no_file');
-    if (!/\.(xlsx|csv)$/i.test(file.name)) throw new BadRequest('只支持 .xlsx 或 .csv 文件', 'bad_file_type');
-    const data = Buffer.from(await file.arrayBuffer());
-    ctx.body = await kb.importFile({ name: file.name, data }, { publish: form.get('publish') === '1' }, me(ctx.state));
+    if (importing) throw new AppError(409, 'import_busy', '已有一个导入正在进行，请等它完成后再试');
+    importing = true;
+    try {
+      const form = await readMultipart(ctx.req, ctx.get('content-type'), ctx.get('content-length'));
+      const file = form.get('file');
+      if (!file || typeof file === 'string') throw new BadRequest('请选择要导入的 .xlsx 或 .csv 文件', 'no_file');
+      if (!/\.(xlsx|csv)$/i.test(file.name)) throw new BadRequest('只支持 .xlsx 或 .csv 文件', 'bad_file_type');
+      const data = Buffer.from(await file.arrayBuffer());
+      ctx.body = await kb.importFile({ name: file.name, data }, { publish: form.get('publish') === '1' }, me(ctx.state));
+    } finally {
+      importing = false;
+    }
   });
   router.get('/export', admin, async (ctx) => {
     ctx.body = await kb.exportXlsx();

@@ -5,6 +5,7 @@ import { insertEntries, insertSimilar, listLiveQuestions, type DbOrTx } from './
 import { LIMITS } from './entry-input.js';
 import { changed, distinctSimilar, type KbDeps } from './kb.service.js';
 import { normalizeQuestion } from './normalize.js';
+import { xlsxRows } from './xlsx-rows.js';
 import { columnOf, REQUIRED_COLUMNS, COLUMNS, splitSimilar, type ColumnKey } from './sheet.js';
 
 /**
@@ -60,45 +61,76 @@ export interface SheetRow {
 
 /** The data rows of the file's first sheet, blank rows left out, cells as trimmed text. */
 export async function readRows(data: Buffer, format: 'xlsx' | 'csv'): Promise<SheetRow[]> {
-  const sheet = await loadSheet(data, format);
-  if (!sheet || sheet.rowCount === 0) return [];
-  const header = sheet.getRow(1);
+  const rows: SheetRow[] = [];
+  let keys: Map<number, ColumnKey> | undefined;
+  const take = (rowNumber: number, texts: (col: number) => string, cols: number[]): void => {
+    if (!keys) {
+      // The header is row 1; a sheet that starts lower has none.
+      keys = rowNumber === 1 ? headerKeys(texts, cols) : new Map();
+      checkColumns(keys);
+      if (rowNumber === 1) return;
+    }
+    const cells: SheetRow['cells'] = {};
+    for (const [col, key] of keys) cells[key] = texts(col);
+    if (!Object.values(cells).some((v) => v)) return;
+    // Stop reading at once: the rest of a huge file is never parsed.
+    if (rows.length >= MAX_IMPORT_ROWS) throw new BadRequest(`文件超过 ${MAX_IMPORT_ROWS} 行，请分批导入`, 'import_too_large');
+    rows.push({ row: rowNumber, cells });
+  };
+  if (format === 'xlsx') {
+    await streamXlsxRows(data, take);
+  } else {
+    const sheet = await loadCsv(data);
+    sheet?.eachRow({ includeEmpty: false }, (row, n) => {
+      const cols: number[] = [];
+      row.eachCell({ includeEmpty: false }, (_c, col) => void cols.push(col));
+      take(n, (col) => cellText(row.getCell(col).value, row.getCell(col).text), cols);
+    });
+  }
+  if (!keys) return [];
+  return rows;
+}
+
+function headerKeys(texts: (col: number) => string, cols: number[]): Map<number, ColumnKey> {
   const keys = new Map<number, ColumnKey>();
-  header.eachCell({ includeEmpty: false }, (cell, col) => {
-    const key = columnOf(cellText(cell));
+  for (const col of cols) {
+    const key = columnOf(texts(col));
     if (key && ![...keys.values()].includes(key)) keys.set(col, key);
-  });
+  }
+  return keys;
+}
+
+function checkColumns(keys: Map<number, ColumnKey>): void {
   const missing = REQUIRED_COLUMNS.filter((k) => ![...keys.values()].includes(k));
   if (missing.length) {
     const names = missing.map((k) => COLUMNS.find((c) => c.key === k)!.header).join('、');
     throw new BadRequest(`缺少必需的列：${names}（第 1 行应为表头：标准问题、相似问题、答案、产品、模块、版本）`, 'import_columns');
   }
-  if (sheet.rowCount - 1 > MAX_IMPORT_ROWS) throw new BadRequest(`文件超过 ${MAX_IMPORT_ROWS} 行，请分批导入`, 'import_too_large');
-  const rows: SheetRow[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    if (rowNumber === 1) return;
-    const cells: SheetRow['cells'] = {};
-    for (const [col, key] of keys) cells[key] = cellText(row.getCell(col));
-    if (Object.values(cells).some((v) => v)) rows.push({ row: rowNumber, cells });
-  });
-  return rows;
 }
 
 function detectFormat(data: Uint8Array): 'xlsx' | 'csv' {
   return data[0] === 0x50 && data[1] === 0x4b ? 'xlsx' : 'csv';
 }
 
-async function loadSheet(data: Buffer, format: 'xlsx' | 'csv'): Promise<ExcelJS.Worksheet | undefined> {
+/** The first sheet of an .xlsx, streamed row by row (server/bot/kb/xlsx-rows.ts). */
+async function streamXlsxRows(data: Buffer, take: (rowNumber: number, texts: (col: number) => string, cols: number[]) => void): Promise<void> {
+  try {
+    for await (const row of xlsxRows(data)) {
+      take(row.number, (col) => cellText(row.cells.get(col) ?? null), [...row.cells.keys()]);
+    }
+  } catch (err) {
+    if (err instanceof BadRequest) throw err;
+    throw new BadRequest(`无法读取文件（Excel .xlsx）：${(err as Error).message}`, 'import_unreadable');
+  }
+}
+
+async function loadCsv(data: Buffer): Promise<ExcelJS.Worksheet | undefined> {
   const wb = new ExcelJS.Workbook();
   try {
-    if (format === 'xlsx') {
-      await wb.xlsx.load(data as unknown as ExcelJS.Buffer);
-      return wb.worksheets[0];
-    }
     // Keep every cell a string: exceljs would otherwise turn "8.0" into 8 and "2024-01-02" into a Date.
     return await wb.csv.read(Readable.from([decodeCsv(data)]), { map: (v: unknown) => v, parserOptions: { trim: false } });
   } catch (err) {
-    throw new BadRequest(`无法读取文件（${format === 'xlsx' ? 'Excel .xlsx' : 'CSV'}）：${(err as Error).message}`, 'import_unreadable');
+    throw new BadRequest(`无法读取文件（CSV）：${(err as Error).message}`, 'import_unreadable');
   }
 }
 
@@ -110,13 +142,16 @@ function decodeCsv(data: Buffer): string {
   }
 }
 
-function cellText(cell: ExcelJS.Cell): string {
-  const v = cell.value;
+/** A cell's value as trimmed text: rich text joined, a formula's cached result, dates as YYYY-MM-DD. */
+function cellText(v: ExcelJS.CellValue | undefined, formatted?: string): string {
   if (v === null || v === undefined) return '';
   let text: string;
   if (typeof v === 'object' && 'richText' in v) text = v.richText.map((r) => r.text).join('');
   else if (typeof v === 'object' && 'formula' in v) text = v.result === undefined || v.result === null ? '' : String(v.result);
-  else text = cell.text ?? String(v);
+  else if (typeof v === 'object' && 'text' in v && 'hyperlink' in v) text = String(v.text);
+  else if (v instanceof Date) text = v.toISOString().slice(0, 10);
+  else if (typeof v === 'object') text = formatted ?? '';
+  else text = formatted ?? String(v);
   return text.replace(/\r\n?/g, '\n').trim();
 }
 
