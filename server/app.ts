@@ -17,6 +17,7 @@ import type { DeskService } from './desk/desk.service.js';
 import { kbAdminRoutes, type KbAdminService } from './staff/kb-admin.routes.js';
 import { staffRoutes, type StaffRoutesDeps } from './staff/staff.routes.js';
 import { wechatEdge, type WeChatEdgeState } from './wechat/edge.js';
+import { memoryReplayGuard, type ReplayGuard } from './wechat/replay-guard.js';
 import { h5Session, type H5CookieOptions, type H5Sessions } from './auth/h5-session.js';
 import type { H5State } from './auth/h5-state.js';
 import { loginRoutes } from './auth/login.routes.js';
@@ -28,7 +29,15 @@ export interface AppDeps {
   logger: Logger;
   database: Database;
   pushHandler: PushHandler;
-  wechat: { token: string; appId: string; aesKey?: string; encryptMode?: EncryptMode; maxSkewS: number };
+  wechat: {
+    token: string;
+    appId: string;
+    aesKey?: string;
+    encryptMode?: EncryptMode;
+    maxSkewS: number;
+    /** Where signed queries are remembered (database or Redis); in memory when not given. */
+    replayGuard?: ReplayGuard;
+  };
   /** PUBLIC_BASE_URL: an allowed Origin for browser writes besides the request's own. */
   publicBaseUrl?: string;
   /** TRUST_PROXY: how many reverse proxies' X-Forwarded-* headers to believe (0: none, the default). */
@@ -106,7 +115,7 @@ export function createApp(deps: AppDeps): Koa {
     }
   });
 
-  const edge = wechatEdge({ ...deps.wechat, now: deps.now, logger: deps.logger });
+  const edge = wechatEdge({ ...deps.wechat, replayGuard: deps.wechat.replayGuard ?? memoryReplayGuard(deps.now), now: deps.now, logger: deps.logger });
   router.all('/wechat', edge, async (ctx) => {
     const push = ctx.state.wechat;
     push.reply(await deps.pushHandler.handle(push.inbound));

@@ -29,6 +29,8 @@ import { StaffAccounts } from './staff/staff.service.js';
 import { createWeChatApi, type WeChatApi } from './wechat/api-client.js';
 import { readMenuFile, resolveMenu } from './wechat/menu.js';
 import { dbTokenStore, redisTokenStore } from './wechat/token-manager.js';
+import { DbReplayGuard } from './wechat/replay-guard-db.js';
+import { redisReplayGuard } from './wechat/replay-guard-redis.js';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../simulator/index.js';
 import type { Bot } from './chat/ports.js';
 import { simulatedSenders, VerificationCodes, type CodeSenders } from './auth/codes.js';
@@ -204,11 +206,21 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       logger,
     });
 
+    // Signed queries are remembered where every instance sees them: Redis, or else the database.
+    let replayGuard = redis ? redisReplayGuard(redis, `${namespace}:wechat:nonce:`) : undefined;
+    if (!replayGuard) {
+      const stored = new DbReplayGuard({ db: database.db, shared: database.kind === 'postgres', logger });
+      await stored.load();
+      stored.start();
+      shutdown.add('work', () => stored.stop());
+      replayGuard = stored;
+    }
+
     const app = createApp({
       logger,
       database,
       pushHandler,
-      wechat: { token: wechat.token, appId: wechat.appId, aesKey: wechat.aesKey, encryptMode: wechat.encryptMode, maxSkewS: config.maxSkewS },
+      wechat: { token: wechat.token, appId: wechat.appId, aesKey: wechat.aesKey, encryptMode: wechat.encryptMode, maxSkewS: config.maxSkewS, replayGuard },
       trustProxy: config.trustProxy,
       publicBaseUrl: config.publicBaseUrl,
       readyChecks: redis ? [async () => void (await redis!.ping())] : [],

@@ -41,7 +41,7 @@ function textReply(to: string, from: string, content: string): string {
 }
 
 describe('push driver', () => {
-  it('retries a silent server with the same message, 3 tries in all, each signed afresh', async () => {
+  it('retries a silent server with the same request, 3 tries in all, as WeChat resends it', async () => {
     const { url, seen } = await startReceiver((s, n) => {
       if (n < 3) return undefined;
       const push = parseXml(s.body);
@@ -57,12 +57,32 @@ describe('push driver', () => {
     const bodies = seen.map((s) => parseXml(s.body));
     expect(new Set(bodies.map((b) => b.MsgId))).toEqual(new Set([push.MsgId]));
     expect(new Set(bodies.map((b) => b.CreateTime))).toEqual(new Set([push.CreateTime]));
-    expect(new Set(seen.map((s) => s.query.get('nonce'))).size).toBe(3);
+    expect(new Set(seen.map((s) => s.query.toString())).size).toBe(1);
+    expect(new Set(seen.map((s) => s.body)).size).toBe(1);
     for (const s of seen) {
       const q = s.query;
       expect(q.get('signature')).toBe(sha1Signature(TOKEN, q.get('timestamp') ?? '', q.get('nonce') ?? ''));
       expect(q.get('openid')).toBe(USER);
     }
+    driver.close();
+  });
+
+  it('retries an encrypted push with the same query and the same ciphertext', async () => {
+    const { url, seen } = await startReceiver((_s, n) => (n < 2 ? undefined : { body: 'success' }));
+    const driver = createPushDriver({ pushUrl: url, token: TOKEN, appId: APPID, aesKey: AES_KEY, retryDelayMs: 20, timeoutMs: 150 });
+    const result = await driver.send(driver.build.text(USER, '加密重发'), { encrypt: true });
+    expect(result).toMatchObject({ ok: true, attempts: 2 });
+    expect(seen).toHaveLength(2);
+    expect(seen[1]!.query.toString()).toBe(seen[0]!.query.toString());
+    expect(seen[1]!.body).toBe(seen[0]!.body);
+    driver.close();
+  });
+
+  it('signs each push with its own nonce', async () => {
+    const { url, seen } = await startReceiver(() => ({ body: 'success' }));
+    const driver = createPushDriver({ pushUrl: url, token: TOKEN, appId: APPID });
+    for (let i = 0; i < 5; i++) await driver.send(driver.build.text(USER, `第${i}条`));
+    expect(new Set(seen.map((s) => s.query.get('nonce'))).size).toBe(5);
     driver.close();
   });
 

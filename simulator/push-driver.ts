@@ -10,7 +10,7 @@ export * from './pushes.js';
 /**
  * Sends pushes to the account's URL the way WeChat does: a signed query, optional
  * AES safe mode (with or without the plain fields, "compat"), a 5 s wait for the
- * answer and 3 tries in all with the same message. DESIGN.md §3.
+ * answer and 3 tries in all with the same request. Each push has its own nonce. DESIGN.md §3.
  */
 export interface PushDriverOptions {
   readonly pushUrl: string;
@@ -175,11 +175,12 @@ export function createPushDriver(opts: PushDriverOptions): PushDriver {
     opts.onPush?.(push);
     let attempts = 0;
     let problem = 'no answer';
+    // WeChat resends the very request it sent: same query (timestamp, nonce, signatures) and
+    // same body. The server must take it as a retry, while the same query with another body is a forgery.
+    const { query, body } = encode(push, sendOpts);
     while (attempts < maxAttempts && !closing) {
       attempts += 1;
       const startedAt = Date.now();
-      // Each try is signed afresh (new timestamp and nonce) but carries the same message.
-      const { query, body } = encode(push, sendOpts);
       try {
         const res = await request({ query, body });
         const result = interpret(res, attempts);

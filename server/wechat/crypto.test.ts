@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createCipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createCipher, WeChatCryptoError } from './crypto.js';
 import { msgSignature } from './signature.js';
@@ -69,6 +70,55 @@ describe('createCipher', () => {
     const raw = Buffer.from(cipher.encrypt('<xml><A>1</A></xml>'), 'base64');
     raw[raw.length - 20] = (raw[raw.length - 20] ?? 0) ^ 0xff;
     expect(() => cipher.decrypt(raw.toString('base64'))).toThrow(WeChatCryptoError);
+  });
+
+  /** Seals `random16 | length | xml | appid | padding` by hand, so the padding can be wrong. */
+  function sealWithPadding(xml: string, appId: string, padding: (padLength: number) => Buffer): string {
+    const aesKey = Buffer.from(`${KEY}=`, 'base64');
+    const msg = Buffer.from(xml);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(msg.length);
+    const body = Buffer.concat([Buffer.alloc(16, 9), length, msg, Buffer.from(appId)]);
+    const pad = padding(32 - (body.length % 32));
+    const cipher = createCipheriv('aes-256-cbc', aesKey, aesKey.subarray(0, 16)).setAutoPadding(false);
+    return Buffer.concat([cipher.update(Buffer.concat([body, pad])), cipher.final()]).toString('base64');
+  }
+
+  it('opens a hand-sealed ciphertext whose PKCS#7 padding is right', () => {
+    const sealed = sealWithPadding('<xml><A>1</A></xml>', 'wxappid', (n) => Buffer.alloc(n, n));
+    expect(createCipher(KEY, 'wxappid').decrypt(sealed)).toBe('<xml><A>1</A></xml>');
+  });
+
+  it.each([
+    ['a wrong byte before the last one', (n: number) => Buffer.concat([Buffer.alloc(n - 2, n), Buffer.from([0, n])])],
+    ['all but the last byte zero', (n: number) => Buffer.concat([Buffer.alloc(n - 1, 0), Buffer.from([n])])],
+  ])('refuses a ciphertext whose padding has %s', (_label, padding) => {
+    const sealed = sealWithPadding('<xml><A>1</A></xml>', 'wxappid', padding);
+    expect(() => createCipher(KEY, 'wxappid').decrypt(sealed)).toThrow(WeChatCryptoError);
+  });
+
+  it.each([
+    ['pad length 0', 0],
+    ['pad length 33', 33],
+  ])('refuses a ciphertext with %s', (_label, last) => {
+    // 64 bytes of plaintext whose last byte claims an impossible pad length.
+    const aesKey = Buffer.from(`${KEY}=`, 'base64');
+    const plain = Buffer.alloc(64, last);
+    plain.writeUInt32BE(4, 16);
+    const cipher = createCipheriv('aes-256-cbc', aesKey, aesKey.subarray(0, 16)).setAutoPadding(false);
+    const sealed = Buffer.concat([cipher.update(plain), cipher.final()]).toString('base64');
+    expect(() => createCipher(KEY, 'wxappid').decrypt(sealed)).toThrow(WeChatCryptoError);
+  });
+
+  it('refuses a length prefix that runs past the plaintext', () => {
+    const sealed = sealWithPadding('<xml/>', 'wxappid', (n) => Buffer.alloc(n, n));
+    const aesKey = Buffer.from(`${KEY}=`, 'base64');
+    const plain = Buffer.alloc(64, 32);
+    plain.writeUInt32BE(1000, 16);
+    const cipher = createCipheriv('aes-256-cbc', aesKey, aesKey.subarray(0, 16)).setAutoPadding(false);
+    const forged = Buffer.concat([cipher.update(plain), cipher.final()]).toString('base64');
+    expect(createCipher(KEY, 'wxappid').decrypt(sealed)).toBe('<xml/>');
+    expect(() => createCipher(KEY, 'wxappid').decrypt(forged)).toThrow(WeChatCryptoError);
   });
 
   it.each([

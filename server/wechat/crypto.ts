@@ -1,11 +1,12 @@
 /**
  * AES "safe mode" message encryption (DESIGN.md §3 "AES safe mode"), wrapping @wecom/crypto.
  *
- * The library does the AES-256-CBC work but trusts its input: it neither checks the appid nor
- * the PKCS#7 padding and length prefix. Those checks are made here, so a forged or corrupted
- * ciphertext always ends in one typed error instead of a half-decoded message.
+ * The library seals replies. Opening is done here: the library trusts its input (it looks only
+ * at the padding's last byte, and at neither the length prefix nor the appid), while a forged or
+ * corrupted ciphertext must always end in one typed error instead of a half-decoded message.
  */
-import { decrypt as wecomDecrypt, encrypt as wecomEncrypt } from '@wecom/crypto';
+import { createDecipheriv } from 'node:crypto';
+import { encrypt as wecomEncrypt } from '@wecom/crypto';
 
 /** Any ciphertext we refuse: garbage, bad padding, bad length prefix, or another account's appid. */
 export class WeChatCryptoError extends Error {
@@ -35,6 +36,7 @@ export function createCipher(encodingAESKey: string, appId: string): WeChatCiphe
     throw new TypeError('EncodingAESKey must be 43 characters of the base64 alphabet (A-Z a-z 0-9 + /)');
   }
   if (appId === '') throw new TypeError('appId must not be empty');
+  const aesKey = Buffer.from(`${encodingAESKey}=`, 'base64');
 
   return {
     encrypt(xml, random16) {
@@ -50,18 +52,40 @@ export function createCipher(encodingAESKey: string, appId: string): WeChatCiphe
       if (!CIPHERTEXT.test(encrypt) || raw.length < 32 || raw.length % 16 !== 0) {
         throw new WeChatCryptoError('ciphertext is not valid AES-CBC base64', 'bad_ciphertext');
       }
-      let opened: { message: string; id: string };
-      try {
-        opened = wecomDecrypt(encodingAESKey, encrypt);
-      } catch {
-        throw new WeChatCryptoError('ciphertext could not be decrypted', 'bad_ciphertext');
-      }
-      // The library returns garbage rather than failing on a wrong key or a forged body; the
-      // appid trailer is the integrity check WeChat's protocol gives us, so it must match exactly.
+      const opened = open(aesKey, raw);
+      // A wrong key or a forged body decrypts to garbage rather than failing; the appid trailer
+      // is the integrity check WeChat's protocol gives us, so it must match exactly.
       if (opened.id !== appId) {
         throw new WeChatCryptoError('ciphertext was not sealed for this appid', 'appid_mismatch');
       }
       return opened.message;
     },
+  };
+}
+
+/** WeChat pads to 32-byte blocks (not AES's 16): PKCS#7 with pad lengths 1..32. */
+const MAX_PAD = 32;
+
+/** AES-256-CBC (IV = the key's first 16 bytes), then `random16 | length(4, BE) | message | appid | padding`. */
+function open(aesKey: Buffer, raw: Buffer): { message: string; id: string } {
+  let plain: Buffer;
+  try {
+    const decipher = createDecipheriv('aes-256-cbc', aesKey, aesKey.subarray(0, 16)).setAutoPadding(false);
+    plain = Buffer.concat([decipher.update(raw), decipher.final()]);
+  } catch {
+    throw new WeChatCryptoError('ciphertext could not be decrypted', 'bad_ciphertext');
+  }
+  const pad = plain[plain.length - 1] ?? 0;
+  // Every padding byte, not only the last, must equal the pad length.
+  let badPad = pad < 1 || pad > MAX_PAD ? 1 : 0;
+  for (let i = plain.length - Math.min(pad, MAX_PAD); i < plain.length; i++) badPad |= plain[i]! ^ pad;
+  if (badPad !== 0) throw new WeChatCryptoError('ciphertext has bad padding', 'bad_ciphertext');
+  const content = plain.subarray(0, plain.length - pad);
+  if (content.length < 20) throw new WeChatCryptoError('ciphertext is too short', 'bad_ciphertext');
+  const length = content.readUInt32BE(16);
+  if (length > content.length - 20) throw new WeChatCryptoError('ciphertext has a bad length prefix', 'bad_ciphertext');
+  return {
+    message: content.subarray(20, 20 + length).toString('utf8'),
+    id: content.subarray(20 + length).toString('utf8'),
   };
 }

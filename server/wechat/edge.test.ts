@@ -7,6 +7,7 @@ import { createCipher } from './crypto.js';
 import { wechatEdge, type WeChatEdgeOptions, type WeChatEdgeState, type WeChatPush } from './edge.js';
 import type { InboundMessage } from './inbound.js';
 import { textReply } from './reply.js';
+import { memoryReplayGuard } from './replay-guard.js';
 import { msgSignature, plainSignature } from './signature.js';
 import { parseWeChatXml } from './xml.js';
 
@@ -57,6 +58,7 @@ async function start(
       maxSkewS: 300,
       now: () => NOW_MS,
       logger: { warn: (obj, msg) => logs.push({ obj, msg }) },
+      replayGuard: memoryReplayGuard(() => NOW_MS),
       ...overrides,
     }),
   );
@@ -117,6 +119,17 @@ describe('wechatEdge GET (URL verification)', () => {
     const res = await fetch(`${h.url}?${query}`);
     expect(res.status).toBe(401);
     expect(await res.text()).not.toContain('hello');
+  });
+
+  it('refuses a URL check whose timestamp is older than the skew, and passes a fresh one', async () => {
+    const h = await start({ maxSkewS: 300 });
+    const old = String(NOW_MS / 1000 - 27 * 3600);
+    const stale = await fetch(`${h.url}?${signedQuery({ echostr: 'hello' }, old)}`);
+    expect(stale.status).toBe(401);
+    expect(await stale.text()).toBe('wechat_stale_timestamp');
+    const fresh = await fetch(`${h.url}?${signedQuery({ echostr: 'hello' }, String(NOW_MS / 1000 - 299))}`);
+    expect(fresh.status).toBe(200);
+    expect(await fresh.text()).toBe('hello');
   });
 
   it('refuses a request without echostr or signature', async () => {
@@ -317,8 +330,8 @@ describe('wechatEdge POST in AES mode', () => {
     expect(await res.text()).toBe('');
   });
 
-  it('still accepts a plain push (compatibility mode)', async () => {
-    const h = await start({ aesKey: AES_KEY });
+  it('still accepts a plain push in compatible mode', async () => {
+    const h = await start({ aesKey: AES_KEY, encryptMode: 'compatible' });
     const res = await post(h, signedQuery(), textPush());
     expect(res.status).toBe(200);
     expect(h.seen[0]?.encrypted).toBe(false);
@@ -391,6 +404,125 @@ describe('wechatEdge POST in AES mode', () => {
   });
 });
 
+describe('wechatEdge encrypt modes', () => {
+  it('refuses a plain push in safe mode, with the reason', async () => {
+    const h = await start({ aesKey: AES_KEY, encryptMode: 'safe' });
+    const res = await post(h, signedQuery(), textPush());
+    expect(res.status).toBe(401);
+    expect(await res.text()).toBe('wechat_encryption_required');
+    expect(h.seen).toHaveLength(0);
+  });
+
+  it('is in safe mode by default once an AES key is configured', async () => {
+    const h = await start({ aesKey: AES_KEY });
+    const res = await post(h, signedQuery(), textPush());
+    expect(res.status).toBe(401);
+    expect(h.seen).toHaveLength(0);
+  });
+
+  it('refuses encrypt_type=raw in safe mode', async () => {
+    const h = await start({ aesKey: AES_KEY, encryptMode: 'safe' });
+    const res = await post(h, signedQuery({ encrypt_type: 'raw' }), textPush());
+    expect(res.status).toBe(401);
+    expect(h.seen).toHaveLength(0);
+  });
+
+  it('accepts an encrypted push in safe mode and encrypts the reply', async () => {
+    const h = await start({ aesKey: AES_KEY, encryptMode: 'safe' });
+    const { query, body } = encryptedPush(textPush('安全'));
+    const res = await post(h, query, body);
+    expect(res.status).toBe(200);
+    const outer = parseWeChatXml(await res.text());
+    expect(createCipher(AES_KEY, APP_ID).decrypt(outer.Encrypt as string)).toBe(replyTo(h.seen[0]!.inbound, '收到:text'));
+  });
+
+  it('refuses a bad msg_signature in safe mode', async () => {
+    const h = await start({ aesKey: AES_KEY, encryptMode: 'safe' });
+    const { query, body } = encryptedPush(textPush());
+    query.set('msg_signature', '0'.repeat(40));
+    expect((await post(h, query, body)).status).toBe(401);
+    expect(h.seen).toHaveLength(0);
+  });
+
+  it('accepts both a plain and an encrypted push in compatible mode', async () => {
+    const h = await start({ aesKey: AES_KEY, encryptMode: 'compatible' });
+    const plain = await post(h, signedQuery(), textPush('明文'));
+    const { query, body } = encryptedPush(textPush('密文'));
+    const sealed = await post(h, query, body);
+    expect([plain.status, sealed.status]).toEqual([200, 200]);
+    expect(h.seen.map((p) => p.encrypted)).toEqual([false, true]);
+    expect(parseWeChatXml(await plain.text()).Content).toBe('收到:text');
+    expect(parseWeChatXml(await sealed.text()).Encrypt).toEqual(expect.any(String));
+  });
+
+  it('refuses an encrypted push in plain mode without a key, saying why', async () => {
+    const h = await start({ encryptMode: 'plain' });
+    const { query, body } = encryptedPush(textPush());
+    const res = await post(h, query, body);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toBe('wechat_aes_not_configured');
+    expect(h.seen).toHaveLength(0);
+  });
+
+  it('refuses to build safe or compatible mode without an AES key', () => {
+    expect(() => wechatEdge({ token: TOKEN, appId: APP_ID, encryptMode: 'safe', maxSkewS: 0, replayGuard: memoryReplayGuard() })).toThrow(/AES key/);
+    expect(() => wechatEdge({ token: TOKEN, appId: APP_ID, encryptMode: 'compatible', maxSkewS: 0, replayGuard: memoryReplayGuard() })).toThrow(/AES key/);
+  });
+});
+
+describe('wechatEdge replayed queries', () => {
+  it('answers the same signed query with the same body twice, as a retry', async () => {
+    const h = await start();
+    const first = await post(h, signedQuery(), textPush('#人工'));
+    const retry = await post(h, signedQuery(), textPush('#人工'));
+    expect([first.status, retry.status]).toEqual([200, 200]);
+    expect(h.seen).toHaveLength(2);
+  });
+
+  it('refuses the same signed query with another body with 401 and logs it without the openid or content', async () => {
+    const h = await start();
+    expect((await post(h, signedQuery(), textPush('你好', '1'))).status).toBe(200);
+    const forged = await post(h, signedQuery(), textPush('#人工', '2'));
+    expect(forged.status).toBe(401);
+    expect(await forged.text()).toBe('wechat_replayed_nonce');
+    expect(h.seen).toHaveLength(1);
+    const logged = JSON.stringify(h.logs);
+    expect(logged).toContain('wechat_replayed_nonce');
+    for (const secret of [OPENID, '#人工', TOKEN]) expect(logged).not.toContain(secret);
+  });
+
+  it('refuses a plain body under the query of an encrypted push in compatible mode', async () => {
+    const h = await start({ aesKey: AES_KEY, encryptMode: 'compatible' });
+    const { query, body } = encryptedPush(textPush('真的'), APP_ID, NOW_S, '555');
+    expect((await post(h, query, body)).status).toBe(200);
+    const forged = await post(h, signedQuery({}, NOW_S, '555'), textPush('#人工'));
+    expect(forged.status).toBe(401);
+    expect(h.seen).toHaveLength(1);
+  });
+
+  it('accepts a retry of an encrypted push that was sealed again with the same message', async () => {
+    const h = await start({ aesKey: AES_KEY, encryptMode: 'safe' });
+    const a = encryptedPush(textPush('重发'), APP_ID, NOW_S, '777');
+    const b = encryptedPush(textPush('重发'), APP_ID, NOW_S, '777');
+    expect(a.body).not.toBe(b.body);
+    expect([(await post(h, a.query, a.body)).status, (await post(h, b.query, b.body)).status]).toEqual([200, 200]);
+  });
+
+  it('remembers a query for as long as its timestamp is within the skew, not just the skew from first sight', async () => {
+    let nowMs = NOW_MS;
+    const h = await start({ now: () => nowMs, maxSkewS: 300, replayGuard: memoryReplayGuard(() => nowMs) });
+    const ts = String(NOW_MS / 1000 + 250); // a sender clock 250 s ahead: valid until NOW + 550 s
+    expect((await post(h, signedQuery({}, ts), textPush('a', '1'))).status).toBe(200);
+    nowMs = NOW_MS + 549_000;
+    const late = await post(h, signedQuery({}, ts), textPush('b', '2'));
+    expect([late.status, await late.text()]).toEqual([401, 'wechat_replayed_nonce']);
+    nowMs = NOW_MS + 551_000;
+    const stale = await post(h, signedQuery({}, ts), textPush('b', '2'));
+    expect([stale.status, await stale.text()]).toEqual([401, 'wechat_stale_timestamp']);
+    expect(h.seen).toHaveLength(1);
+  });
+});
+
 describe('wechatEdge other methods', () => {
   it('refuses a PUT with 405', async () => {
     const h = await start();
@@ -402,6 +534,6 @@ describe('wechatEdge other methods', () => {
 
 describe('wechatEdge options', () => {
   it('refuses a malformed AES key when it is built', () => {
-    expect(() => wechatEdge({ token: TOKEN, appId: APP_ID, aesKey: 'short', maxSkewS: 0 })).toThrow(/43 characters/);
+    expect(() => wechatEdge({ token: TOKEN, appId: APP_ID, aesKey: 'short', maxSkewS: 0, replayGuard: memoryReplayGuard() })).toThrow(/43 characters/);
   });
 });

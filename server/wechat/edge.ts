@@ -6,12 +6,14 @@
  * Order is the point: the plain signature and timestamp are checked before the body is read, the
  * body is read under a hard cap, and only then is any XML touched.
  */
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import type { Context, Middleware, Next } from 'koa';
 import getRawBody from 'raw-body';
+import type { EncryptMode } from '../config.js';
 import { AppError, BadRequest, PayloadTooLarge, Unauthorized } from '../http/errors.js';
 import { createCipher, WeChatCryptoError, type WeChatCipher } from './crypto.js';
 import { toInbound, type InboundMessage } from './inbound.js';
+import type { ReplayGuard } from './replay-guard.js';
 import { encryptReply } from './reply.js';
 import { msgSignature, plainSignature, safeEqual } from './signature.js';
 import { parseWeChatXml, XmlForbidden, XmlMalformed, type XmlRecord } from './xml.js';
@@ -23,10 +25,18 @@ export interface WeChatEdgeLogger {
 export interface WeChatEdgeOptions {
   token: string;
   appId: string;
-  /** EncodingAESKey. When set, `encrypt_type=aes` pushes are accepted, and plain ones still are (compatibility mode). */
+  /** EncodingAESKey: needed to open `encrypt_type=aes` pushes. */
   aesKey?: string;
-  /** Largest accepted |now - timestamp| in seconds; 0 turns the check off. */
+  /**
+   * As on the platform's settings page. plain: plain pushes (and AES ones when a key is set);
+   * compatible: both; safe: AES pushes with a valid msg_signature only. Default: safe when
+   * aesKey is set, else plain.
+   */
+  encryptMode?: EncryptMode;
+  /** Largest accepted |now - timestamp| in seconds, for POST and the GET URL check; 0 turns the check off. */
   maxSkewS: number;
+  /** Remembers each signed query with its message, so that a query carries no other body. */
+  replayGuard: ReplayGuard;
   /** Default 65536. */
   maxBodyBytes?: number;
   /** Milliseconds since the epoch; injectable for tests. */
@@ -48,10 +58,14 @@ export interface WeChatEdgeState {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+/** How long a query is remembered when the timestamp check is off (maxSkewS = 0). */
+const UNCHECKED_SKEW_S = 300;
 
 export function wechatEdge(opts: WeChatEdgeOptions): Middleware<WeChatEdgeState> {
   if (opts.token === '') throw new TypeError('wechatEdge needs the token');
   const cipher = opts.aesKey ? createCipher(opts.aesKey, opts.appId) : undefined;
+  const mode: EncryptMode = opts.encryptMode ?? (cipher ? 'safe' : 'plain');
+  if (mode !== 'plain' && !cipher) throw new TypeError(`wechatEdge in ${mode} mode needs the AES key (EncodingAESKey)`);
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const now = opts.now ?? Date.now;
 
@@ -76,13 +90,26 @@ export function wechatEdge(opts: WeChatEdgeOptions): Middleware<WeChatEdgeState>
     if (encryptType !== undefined && encryptType !== 'aes' && encryptType !== 'raw') {
       throw refuse(ctx, new BadRequest('unsupported encrypt_type', 'wechat_bad_encrypt_type'));
     }
-    if (encrypted && !cipher) throw refuse(ctx, new BadRequest('AES mode is not configured', 'wechat_aes_not_configured'));
+    if (encrypted && !cipher) {
+      throw refuse(ctx, new BadRequest('encrypt_type=aes, but no EncodingAESKey is configured (WECHAT_ENCRYPT_MODE=plain)', 'wechat_aes_not_configured'));
+    }
+    if (!encrypted && mode === 'safe') {
+      // In safe mode the body is authenticated by msg_signature only: a plain body is anyone's.
+      throw refuse(ctx, new Unauthorized('safe mode: the push must be encrypted (encrypt_type=aes with msg_signature)', 'wechat_encryption_required'));
+    }
 
     const body = await readBody(ctx);
     let fields = parse(ctx, body);
-    if (encrypted && cipher) fields = parse(ctx, open(ctx, cipher, fields, query));
+    // The message the signed query vouches for: the body, or for AES what msg_signature and the
+    // appid authenticate (a retry sealed again has other ciphertext but the same message).
+    let message = body;
+    if (encrypted && cipher) {
+      message = open(ctx, cipher, fields, query);
+      fields = parse(ctx, message);
+    }
 
     const inbound = typed(ctx, fields);
+    await guard(ctx, query, message);
     if (inbound.kind === 'unknown') {
       opts.logger?.warn({ msgType: inbound.msgType, event: inbound.event }, 'wechat push of an unknown type');
     }
@@ -106,12 +133,13 @@ export function wechatEdge(opts: WeChatEdgeOptions): Middleware<WeChatEdgeState>
     if (ctx.body === undefined || ctx.body === null) ctx.state.wechat.reply(null);
   };
 
-  /** WeChat's URL check: echo `echostr` when the plain signature holds (also in AES mode). */
+  /** WeChat's URL check: echo `echostr` when the plain signature holds (also in AES mode) and is fresh. */
   function verifyUrl(ctx: Context): void {
     const query = readQuery(ctx, ['signature', 'timestamp', 'nonce', 'echostr']);
     if (!query || !safeEqual(plainSignature(opts.token, query.timestamp, query.nonce), query.signature)) {
       throw refuse(ctx, new Unauthorized('bad signature', 'wechat_bad_signature'));
     }
+    if (!fresh(query.timestamp)) throw refuse(ctx, new Unauthorized('stale timestamp', 'wechat_stale_timestamp'));
     ctx.type = 'text/plain';
     ctx.body = query.echostr;
   }
@@ -120,6 +148,25 @@ export function wechatEdge(opts: WeChatEdgeOptions): Middleware<WeChatEdgeState>
     if (opts.maxSkewS === 0) return true;
     if (!/^\d{1,12}$/.test(timestamp)) return false;
     return Math.abs(now() / 1000 - Number(timestamp)) <= opts.maxSkewS;
+  }
+
+  /**
+   * Claims the query for this message until its timestamp goes stale. Only pushes that passed
+   * every other check get here, so only the signer's queries take up room.
+   */
+  async function guard(ctx: Context, query: { timestamp: string; nonce: string }, message: string): Promise<void> {
+    const skewS = opts.maxSkewS === 0 ? UNCHECKED_SKEW_S : opts.maxSkewS;
+    const validForS = opts.maxSkewS === 0 ? skewS : Number(query.timestamp) + skewS - now() / 1000;
+    const ttlS = Math.max(1, Math.ceil(validForS));
+    const digest = createHash('sha256').update(message).digest('base64url');
+    const verdict = await opts.replayGuard.claim(`${query.timestamp}:${query.nonce}`, digest, ttlS);
+    if (verdict === 'replay') {
+      opts.logger?.warn(
+        { code: 'wechat_replayed_nonce', status: 401, ip: ctx.ip, timestamp: query.timestamp, nonce: query.nonce },
+        'wechat push refused: a signed query seen before came with another body',
+      );
+      throw new Unauthorized('this signed query was already used with another body', 'wechat_replayed_nonce');
+    }
   }
 
   async function readBody(ctx: Context): Promise<string> {

@@ -34,6 +34,8 @@ export function credentialsEnv(sim: StandaloneSimulator): Record<string, string>
     WECHAT_APPSECRET: sim.credentials.appSecret,
     WECHAT_TOKEN: sim.credentials.token,
     WECHAT_AES_KEY: sim.credentials.aesKey,
+    // 兼容模式, as the simulator's own credentials: its driver pushes plain by default, encrypted on request.
+    WECHAT_ENCRYPT_MODE: 'compatible',
     WECHAT_API_BASE: sim.url,
     WECHAT_OAUTH_BASE: sim.url,
   };
