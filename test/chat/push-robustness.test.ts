@@ -87,24 +87,31 @@ describe(`pushes that must not break their neighbours (${testMode()})`, () => {
     afterAll(async () => {
       await server.database.db.execute(sql`DROP TRIGGER IF EXISTS test_fail_turn ON bot_turns`);
       await server.database.db.execute(sql`DROP TRIGGER IF EXISTS test_fail_reply ON messages`);
-      await server.database.db.execute(sql`DROP FUNCTION IF EXISTS test_fail_write()`);
+      await server.database.db.execute(sql`DROP FUNCTION IF EXISTS test_fail_turn()`);
+      await server.database.db.execute(sql`DROP FUNCTION IF EXISTS test_fail_reply()`);
       await server.database.db.execute(sql`DROP TABLE IF EXISTS test_fail_replies_to`);
     });
     beforeAll(async () => {
       // Fails the bot's turn of any question with 炸 in it, and any reply to a customer listed in test_fail_replies_to.
       await server.database.db.execute(sql`CREATE TABLE test_fail_replies_to (openid text)`);
       await server.database.db.execute(sql`
-        CREATE FUNCTION test_fail_write() RETURNS trigger LANGUAGE plpgsql AS $$
+        CREATE FUNCTION test_fail_turn() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-          IF TG_TABLE_NAME = 'bot_turns' AND NEW.question LIKE '%炸%' THEN RAISE EXCEPTION 'forced turn failure'; END IF;
-          IF TG_TABLE_NAME = 'messages' AND NEW.direction = 'out' AND NEW.conversation_id IN (
+          IF NEW.question LIKE '%炸%' THEN RAISE EXCEPTION 'forced turn failure'; END IF;
+          RETURN NEW;
+        END $$
+      `);
+      await server.database.db.execute(sql`
+        CREATE FUNCTION test_fail_reply() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.direction = 'out' AND NEW.conversation_id IN (
             SELECT c.id FROM conversations c JOIN customers u ON u.id = c.customer_id WHERE u.openid IN (SELECT openid FROM test_fail_replies_to)
           ) THEN RAISE EXCEPTION 'forced reply failure'; END IF;
           RETURN NEW;
         END $$
       `);
-      await server.database.db.execute(sql`CREATE TRIGGER test_fail_turn BEFORE INSERT ON bot_turns FOR EACH ROW EXECUTE FUNCTION test_fail_write()`);
-      await server.database.db.execute(sql`CREATE TRIGGER test_fail_reply BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION test_fail_write()`);
+      await server.database.db.execute(sql`CREATE TRIGGER test_fail_turn BEFORE INSERT ON bot_turns FOR EACH ROW EXECUTE FUNCTION test_fail_turn()`);
+      await server.database.db.execute(sql`CREATE TRIGGER test_fail_reply BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION test_fail_reply()`);
     });
 
     it('that fails on the bot turn still answers, stores the reply, leaves nothing in processing, and a retry gets the same answer', async () => {
