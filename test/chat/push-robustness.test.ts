@@ -144,6 +144,37 @@ describe(`pushes that must not break their neighbours (${testMode()})`, () => {
     });
   });
 
+  it('releases a claimed push whose message could not be stored, so that the retry runs it again', async () => {
+    const db = server.database.db;
+    const openid = newUser();
+    // The conversation insert is skipped for this customer: the push is claimed but its message has nowhere to go.
+    await db.execute(sql`CREATE TABLE test_no_conversation_for (openid text)`);
+    await db.execute(sql`INSERT INTO test_no_conversation_for VALUES (${openid})`);
+    await db.execute(sql`
+      CREATE FUNCTION test_skip_conversation() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.customer_id IN (SELECT u.id FROM customers u JOIN test_no_conversation_for t ON t.openid = u.openid) THEN RETURN NULL; END IF;
+        RETURN NEW;
+      END $$
+    `);
+    await db.execute(sql`CREATE TRIGGER test_skip_conversation BEFORE INSERT ON conversations FOR EACH ROW EXECUTE FUNCTION test_skip_conversation()`);
+    try {
+      const push = build().text(openid, '发票怎么开');
+      const first = await once(push);
+      expect(first.status).toBe(500);
+      expect(await processing()).toEqual([]);
+      await db.execute(sql`DELETE FROM test_no_conversation_for`);
+      const retry = await once(push);
+      expect(retry.status).toBe(200);
+      expect(contentOf(retry.body)).toBeTruthy();
+      expect((await listMessagesByOpenid(db, openid)).map((m) => m.direction)).toEqual(['in', 'out']);
+    } finally {
+      await db.execute(sql`DROP TRIGGER IF EXISTS test_skip_conversation ON conversations`);
+      await db.execute(sql`DROP FUNCTION IF EXISTS test_skip_conversation()`);
+      await db.execute(sql`DROP TABLE IF EXISTS test_no_conversation_for`);
+    }
+  });
+
   describe('one bad push among forty good ones', () => {
     it('strips a raw U+0000 and other control characters, answers it, and answers all the others', async () => {
       const people = crowd(40, '零字符');
