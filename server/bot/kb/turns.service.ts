@@ -22,6 +22,10 @@ export interface NewTurn {
   score?: number | null;
 }
 
+/** Well inside float4's range (about 1.2e-38 to 3.4e38) and far below any meaningful score. */
+const MIN_SCORE = 1e-30;
+const MAX_SCORE = 1e30;
+
 /**
  * A score bot_turns.score can hold. The column is a `real`, and PostgreSQL refuses a value too
  * small for it instead of rounding it to zero (the confidence of a question far from every
@@ -33,9 +37,6 @@ export function storableScore(score: number | null | undefined): number | null {
   if (Math.abs(score) < MIN_SCORE) return 0;
   return Math.min(MAX_SCORE, Math.max(-MAX_SCORE, score));
 }
-/** Well inside float4's range (about 1.2e-38 to 3.4e38) and far below any meaningful score. */
-const MIN_SCORE = 1e-30;
-const MAX_SCORE = 1e30;
 
 /** The row of a turn (one place for the defaults; the bot's ledger inserts these in batches). */
 export function turnRow(turn: NewTurn): typeof botTurns.$inferInsert {
