@@ -65,7 +65,7 @@ describe(`the /wechat push endpoint (${testMode()})`, () => {
     const openid = newUser();
     const push = { ...build().text(openid, '你好'), MsgId: '9223372036854775807' };
     expect((await driver().send(push)).status).toBe(200);
-    expect(await countMessagesByKey(server.database.db, 'msg:9223372036854775807')).toBe(1);
+    expect(await countMessagesByKey(server.database.db, `msg:${openid}:9223372036854775807`)).toBe(1);
   });
 
   it('stores every message and event type, and replies only where a reply makes sense', async () => {
@@ -166,7 +166,7 @@ describe(`the /wechat push endpoint (${testMode()})`, () => {
     expect(tries.map((t) => t.status)).toEqual([200, 200, 200, 200, 200]);
     expect(new Set(tries.map((t) => t.body)).size).toBe(1);
     expect(tries[0]!.body).toContain('#人工');
-    expect(await countMessagesByKey(server.database.db, `msg:${push.MsgId}`)).toBe(1);
+    expect(await countMessagesByKey(server.database.db, `msg:${push.FromUserName}:${push.MsgId}`)).toBe(1);
     const history = await listMessagesByOpenid(server.database.db, openid);
     expect(history).toHaveLength(2);
   });
@@ -196,7 +196,7 @@ describe(`the /wechat push endpoint (${testMode()})`, () => {
     const again = await server.simulator!.driver.sendRaw(server.simulator!.driver.encode(push));
     expect(again.status).toBe(200);
     expect(again.body).toBe(first.body);
-    expect(await countMessagesByKey(server.database.db, `msg:${push.MsgId}`)).toBe(1);
+    expect(await countMessagesByKey(server.database.db, `msg:${push.FromUserName}:${push.MsgId}`)).toBe(1);
   });
 });
 

@@ -24,6 +24,20 @@ interface Snapshot {
   entries: Map<string, { question: string; answer: string; link: string | null }>;
 }
 
+/**
+ * How much of a message the NLU and the retriever look at. The knowledge base's questions are a
+ * sentence long; the scoring cost grows with the text, and a long repetitive one drove the
+ * confidence far below anything storable. The turn and the message keep the whole text.
+ */
+const MAX_SCORED_CHARS = 200;
+
+function scoredPart(question: string): string {
+  if (question.length <= MAX_SCORED_CHARS) return question;
+  // Do not cut a surrogate pair in two.
+  const high = question.charCodeAt(MAX_SCORED_CHARS - 1);
+  return question.slice(0, high >= 0xd800 && high <= 0xdbff ? MAX_SCORED_CHARS - 1 : MAX_SCORED_CHARS);
+}
+
 /** How long after a knowledge change the index is rebuilt (several edits become one rebuild). */
 const RELOAD_DEBOUNCE_MS = 100;
 
@@ -51,10 +65,11 @@ export class KbBot implements Bot {
 
   async answer(question: string, turn: Turn): Promise<BotAnswer> {
     const { db } = this.o;
-    const nlu = await this.o.nlu.classify(question);
+    const scored = scoredPart(question);
+    const nlu = await this.o.nlu.classify(scored);
     const previous = needsPrevious(question, nlu) ? await lastTurn(db, turn.conversation.id) : undefined;
     const { retriever, entries } = this.snapshot;
-    const ranked = retriever.rank(question, 5);
+    const ranked = retriever.rank(scored, 5);
     const d = decide({
       question,
       previous: previous

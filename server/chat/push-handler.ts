@@ -5,7 +5,7 @@ import { dedupeKey, type InboundMessage } from '../wechat/inbound.js';
 import { textReply } from '../wechat/reply.js';
 import { enqueue } from '../outbox/outbox.repo.js';
 import { insertMessage, openConversationFor, type Tx } from './conversations.repo.js';
-import { finishPush, readPush } from './push-log.repo.js';
+import { finishPush, readPush, releasePush } from './push-log.repo.js';
 import { Batcher } from '../platform/batcher.js';
 import { recordInboundBatch, recordPassiveReplies, type InboundRecord, type PassiveReply, type RecordedInbound } from './push-turn.repo.js';
 import type { Outgoing, Reply, Turn } from './ports.js';
@@ -96,7 +96,7 @@ export class PushHandler {
       const out = outcome.value;
       const xml = out ? textReply({ toUser: msg.fromUserName, fromUser: msg.toUserName, content: out.content, createTime: Math.floor(this.now() / 1000) }) : null;
       const content = out && xml ? out.content : null;
-      const replyId = await this.replies.submit({ key, conversationId: turn.conversation.id, content, xml, botTurn: out?.botTurn });
+      const replyId = await this.storeReply({ key, conversationId: turn.conversation.id, content, xml, botTurn: out?.botTurn }, msg.fromUserName);
       if (replyId !== null) void this.o.bus.emit('message.created', { conversationId: turn.conversation.id, messageId: replyId, direction: 'out', sender: 'bot' });
       return xml;
     }
@@ -127,11 +127,49 @@ export class PushHandler {
     if (record.turn) return record.turn;
     // Another instance opened this customer's conversation at the same moment: join it.
     const { customer } = record;
-    return this.o.db.transaction(async (tx) => {
-      const conversation = await openConversationFor(tx, customer.id);
-      const message = await insertMessage(tx, { conversationId: conversation.id, direction: 'in', sender: 'customer', kind: msg.kind, content: summarise(msg), payload: payloadOf(msg), wechatKey: key });
-      return { customer, conversation, messageId: message.id };
-    });
+    try {
+      return await this.o.db.transaction(async (tx) => {
+        const conversation = await openConversationFor(tx, customer.id);
+        const message = await insertMessage(tx, { conversationId: conversation.id, direction: 'in', sender: 'customer', kind: msg.kind, content: summarise(msg), payload: payloadOf(msg), wechatKey: key });
+        return { customer, conversation, messageId: message.id };
+      });
+    } catch (err) {
+      // Claimed but not stored: release the claim, or WeChat's retry would wait for a reply that never comes.
+      await releasePush(this.o.db, key).catch((e: unknown) => this.o.logger.error({ err: e }, 'could not release a push claim'));
+      throw err;
+    }
+  }
+
+  /**
+   * Stores the passive reply with its bot turn and marks the push done. The push is claimed, so
+   * a failure here must still leave it done with this reply, or every retry would wait for
+   * nothing and the customer would never get the answer: the reply is stored again without the
+   * turn (the likelier culprit), and failing that the push is marked done with the reply alone.
+   * Only that failure path costs extra statements.
+   */
+  private async storeReply(reply: PassiveReply, openid: string): Promise<number | null> {
+    const user = hashOpenid(openid);
+    try {
+      return await this.replies.submit(reply);
+    } catch (err) {
+      this.o.logger.error({ err, user }, 'storing the reply failed');
+    }
+    if (reply.botTurn) {
+      try {
+        const [id] = await recordPassiveReplies(this.o.db, [{ ...reply, botTurn: undefined }]);
+        this.o.logger.warn({ user }, 'reply stored without its bot turn');
+        return id ?? null;
+      } catch (err) {
+        this.o.logger.error({ err, user }, 'storing the reply without its bot turn failed');
+      }
+    }
+    try {
+      await finishPush(this.o.db, reply.key, reply.xml);
+      this.o.logger.warn({ user }, 'reply not stored; the push is marked done with it so that a retry gets it');
+    } catch (err) {
+      this.o.logger.error({ err, user }, 'could not mark the push done: its retries will get an empty reply');
+    }
+    return null;
   }
 
   private async recordReply(tx: Tx, turn: Turn, out: Outgoing, delivery: 'passive' | 'custom'): Promise<number> {

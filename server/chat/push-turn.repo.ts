@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import { rowsOf, toDate } from '../db/raw.js';
 import type { Conversation, Customer } from './conversations.repo.js';
 import type { BotTurnRecord, Turn } from './ports.js';
+import { storableScore } from '../bot/kb/turns.service.js';
 
 /**
  * The two statements of a push's hot path, each for a whole batch of concurrent pushes
@@ -103,7 +104,7 @@ export interface PassiveReply {
  * The SQL is the function wx_record_replies (server/db/migrations/0003_reply_with_bot_turn.sql).
  */
 export async function recordPassiveReplies(db: Db, replies: PassiveReply[]): Promise<Array<number | null>> {
-  const input = replies.map((p, i) => ({ ord: i, key: p.key, conversation_id: p.conversationId, content: p.content, xml: p.xml, turn: p.botTurn ?? null }));
+  const input = replies.map((p, i) => ({ ord: i, key: p.key, conversation_id: p.conversationId, content: p.content, xml: p.xml, turn: turnInput(p.botTurn) }));
   const rows = await rowsOf<{ ord: number; message_id: number | string | null }>(db, sql`
     SELECT * FROM wx_record_replies(${JSON.stringify(input)}::jsonb)
   `);
@@ -111,6 +112,11 @@ export async function recordPassiveReplies(db: Db, replies: PassiveReply[]): Pro
     const id = rows.find((row) => Number(row.ord) === i)?.message_id;
     return id === null || id === undefined ? null : Number(id);
   });
+}
+
+function turnInput(turn: BotTurnRecord | undefined): BotTurnRecord | null {
+  if (!turn) return null;
+  return turn.score === undefined || turn.score === null ? turn : { ...turn, score: storableScore(turn.score) };
 }
 
 interface RawRow {

@@ -51,11 +51,25 @@ describe('Batcher', () => {
     expect(batches).toEqual([[0], [1, 2], [3, 4]]);
   });
 
-  it('rejects every item of a failed batch and goes on with the next', async () => {
-    const { b } = recording({ fail: (items) => items.some((i) => i.n === 2) });
+  it('rejects only the bad item of a failed batch, by writing its items again one by one', async () => {
+    const { b, batches } = recording({ fail: (items) => items.some((i) => i.n === 2) });
     const results = await Promise.allSettled([1, 2, 3, 4].map((n) => b.submit({ user: `u${n}`, n })));
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected']);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual(['done:1', 'write failed', 'done:3', 'done:4']);
+    expect(batches).toEqual([[1], [2, 3, 4], [2], [3], [4]]);
     expect(await b.submit({ user: 'z', n: 9 })).toBe('done:9');
+  });
+
+  it('writes a failed lone item once, and rejects it with its own error', async () => {
+    const { b, batches } = recording({ fail: () => true });
+    await expect(b.submit({ user: 'a', n: 1 })).rejects.toThrow('write failed');
+    expect(batches).toEqual([[1]]);
+  });
+
+  it('keeps the order of a conflict key when its first item is written again alone', async () => {
+    const { b, batches } = recording({ fail: (items) => items.length > 1 && items.some((i) => i.n === 2) });
+    const all = [b.submit({ user: 'x', n: 0 }), b.submit({ user: 'a', n: 1 }), b.submit({ user: 'b', n: 2 }), b.submit({ user: 'a', n: 3 })];
+    expect(await Promise.all(all)).toEqual(['done:0', 'done:1', 'done:2', 'done:3']);
+    expect(batches).toEqual([[0], [1, 2], [1], [2], [3]]);
   });
 });
 

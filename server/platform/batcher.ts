@@ -5,9 +5,13 @@
  *
  * Items with the same `conflictKey` never share a batch (a multi-row upsert may not touch one
  * row twice); a later one waits for the next batch, which keeps their order too.
+ *
+ * When a batch's write fails, its items are written again one by one, so one bad item costs
+ * only its own submit and not its neighbours'. That is only sound for a write that is all or
+ * nothing (one statement, or one transaction): a failed batch must have left nothing behind.
  */
 export interface BatcherOptions<I, O> {
-  /** Writes a batch; resolves with one result per item, in order. */
+  /** Writes a batch, all or nothing; resolves with one result per item, in order. */
   write(items: I[]): Promise<O[]>;
   conflictKey(item: I): string;
   maxBatch?: number;
@@ -53,11 +57,15 @@ export class Batcher<I, O> {
         if (linger > 0 && performance.now() - this.lastWriteEnd < 2 * linger) await new Promise((r) => setTimeout(r, linger));
         const batch = this.take();
         try {
-          const results = await this.o.write(batch.map((p) => p.item));
-          if (results.length !== batch.length) throw new Error(`batch write returned ${results.length} results for ${batch.length} items`);
-          batch.forEach((p, i) => p.resolve(results[i]!));
-        } catch (err) {
-          for (const p of batch) p.reject(err);
+          const failed = await this.write(batch);
+          if (failed && batch.length === 1) batch[0]!.reject(failed.error);
+          else if (failed) {
+            // Only after a failed batch: each item alone, so that only the bad ones fail.
+            for (const p of batch) {
+              const alone = await this.write([p]);
+              if (alone) p.reject(alone.error);
+            }
+          }
         } finally {
           this.lastWriteEnd = performance.now();
         }
@@ -65,6 +73,19 @@ export class Batcher<I, O> {
     } finally {
       this.writing = false;
     }
+  }
+
+  /** Writes the items and resolves them; on failure resolves nothing and returns the error. */
+  private async write(batch: Array<Pending<I, O>>): Promise<{ error: unknown } | undefined> {
+    let results: O[];
+    try {
+      results = await this.o.write(batch.map((p) => p.item));
+      if (results.length !== batch.length) throw new Error(`batch write returned ${results.length} results for ${batch.length} items`);
+    } catch (error) {
+      return { error };
+    }
+    batch.forEach((p, i) => p.resolve(results[i]!));
+    return undefined;
   }
 
   /** The next batch: oldest first, at most maxBatch, no two items with one conflict key. */

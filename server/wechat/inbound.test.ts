@@ -133,6 +133,16 @@ describe('toInbound', () => {
     expect(() => toInbound(parseWeChatXml(`<xml>${fields}</xml>`))).toThrow(BadRequest);
   });
 
+  it.each(['0', '10000000000', '999999999999'])('refuses CreateTime %s, outside the range a timestamp column holds', (t) => {
+    expect(() => toInbound(parseWeChatXml(`<xml><ToUserName>g</ToUserName><FromUserName>o</FromUserName><CreateTime>${t}</CreateTime><MsgType>text</MsgType></xml>`)))
+      .toThrow('CreateTime is out of range');
+  });
+
+  it('accepts the last ten-digit CreateTime', () => {
+    expect(toInbound(parseWeChatXml('<xml><ToUserName>g</ToUserName><FromUserName>o</FromUserName><CreateTime>9999999999</CreateTime><MsgType>text</MsgType><MsgId>1</MsgId><Content>x</Content></xml>')).createTime)
+      .toBe(9_999_999_999);
+  });
+
   it('refuses a CreateTime that is not a number of seconds', () => {
     expect(() => toInbound(parseWeChatXml('<xml><ToUserName>g</ToUserName><FromUserName>o</FromUserName><CreateTime>soon</CreateTime><MsgType>text</MsgType></xml>')))
       .toThrow(BadRequest);
@@ -140,12 +150,18 @@ describe('toInbound', () => {
 });
 
 describe('dedupeKey', () => {
-  it('keys a message by its exact MsgId', () => {
-    expect(dedupeKey(push(`<MsgType>text</MsgType><Content>hi</Content><MsgId>${BIG_ID}</MsgId>`))).toBe(`msg:${BIG_ID}`);
+  it('keys a message by its sender and exact MsgId', () => {
+    expect(dedupeKey(push(`<MsgType>text</MsgType><Content>hi</Content><MsgId>${BIG_ID}</MsgId>`))).toBe(`msg:oUser123:${BIG_ID}`);
   });
 
-  it('keys an unknown message type that has a MsgId by MsgId', () => {
-    expect(dedupeKey(push('<MsgType>miniprogrampage</MsgType><MsgId>55</MsgId>'))).toBe('msg:55');
+  it('keys an unknown message type that has a MsgId by sender and MsgId', () => {
+    expect(dedupeKey(push('<MsgType>miniprogrampage</MsgType><MsgId>55</MsgId>'))).toBe('msg:oUser123:55');
+  });
+
+  it('gives the same MsgId from two senders two keys', () => {
+    const body = '<MsgType>text</MsgType><Content>hi</Content><MsgId>55</MsgId>';
+    const other = toInbound(parseWeChatXml(`<xml><ToUserName>gh_1</ToUserName><FromUserName>oOther</FromUserName><CreateTime>1700000000</CreateTime>${body}</xml>`));
+    expect(dedupeKey(other)).not.toBe(dedupeKey(push(body)));
   });
 
   it('keys an event by sender, time and event name', () => {

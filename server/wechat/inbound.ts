@@ -128,6 +128,13 @@ export type InboundMessage =
   | LocationReportEvent
   | UnknownInbound;
 
+/**
+ * The latest CreateTime accepted (2286-11-20, the last ten-digit second): WeChat sends ten
+ * digits. Later ones would not even be written as a four-digit ISO year, and the database
+ * refuses them, failing the statement the push shares with its neighbours.
+ */
+const MAX_CREATE_TIME_S = 9_999_999_999;
+
 /** Thrown inside this module when a known type lacks a field; the message then becomes `unknown`. */
 class MissingField extends Error {}
 
@@ -146,7 +153,9 @@ export function toInbound(fields: XmlRecord): InboundMessage {
     throw new BadRequest('push lacks ToUserName, FromUserName, CreateTime or MsgType', 'wechat_bad_push');
   }
   if (!/^\d{1,12}$/.test(createTimeText)) throw new BadRequest('CreateTime is not a timestamp', 'wechat_bad_push');
-  const common: Common = { toUserName, fromUserName, createTime: Number(createTimeText), raw: fields };
+  const createTime = Number(createTimeText);
+  if (createTime < 1 || createTime > MAX_CREATE_TIME_S) throw new BadRequest('CreateTime is out of range', 'wechat_bad_push');
+  const common: Common = { toUserName, fromUserName, createTime, raw: fields };
 
   try {
     return msgType === 'event' ? toEvent(common, fields) : toMessage(common, msgType, fields);
@@ -261,13 +270,15 @@ function unknown(common: Common, msgType: string, f: XmlRecord): UnknownInbound 
 
 /**
  * The key that identifies one push across WeChat's retries (DESIGN.md §2 step 2).
- * Messages: `msg:<MsgId>`. Events: `evt:<FromUserName>:<CreateTime>:<Event>`. WeChat says to
+ * Messages: `msg:<FromUserName>:<MsgId>`. Events: `evt:<FromUserName>:<CreateTime>:<Event>`.
+ * A MsgId is only known to be unique per sender (and anyone holding the token can sign a push),
+ * so a MsgId another user already used must not return that user's reply. WeChat says to
  * dedupe events by FromUserName + CreateTime; the Event name is added because one user action can
  * yield two different events in the same second (a follow by QR code and the LOCATION report on
  * entering the chat), which must not swallow each other. Retries repeat the Event, so they still match.
  */
 export function dedupeKey(msg: InboundMessage): string {
-  if ('msgId' in msg && msg.msgId) return `msg:${msg.msgId}`;
+  if ('msgId' in msg && msg.msgId) return `msg:${msg.fromUserName}:${msg.msgId}`;
   const event = 'event' in msg && msg.event ? msg.event : msg.msgType;
   return `evt:${msg.fromUserName}:${msg.createTime}:${event}`;
 }

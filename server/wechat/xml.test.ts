@@ -66,6 +66,10 @@ describe('parseWeChatXml', () => {
     expect(parseWeChatXml(text('<A>&lt;&gt;&amp;&apos;&quot;&#20320;&#x597D;&#x1F600;</A>')).A).toBe(`<>&'"你好😀`);
   });
 
+  it('drops raw control characters (XML allows none but tab, LF and CR), in CDATA and in text', () => {
+    expect(parseWeChatXml(text('<A><![CDATA[发\u0000票\u0007\t\n\r\u001f开]]></A><B>x\u0000y\uffff</B>'))).toEqual({ A: '发票\t\n\r开', B: 'xy' });
+  });
+
   it('reads an empty and a self-closing element as the empty string', () => {
     expect(parseWeChatXml(text('<A></A><B/><C />'))).toEqual({ A: '', B: '', C: '' });
   });

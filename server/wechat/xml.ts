@@ -42,11 +42,24 @@ const XML_DECLARATION = /^<\?xml(?:\s[^<>?]*)?\?>/;
  * Parses a push body into a record of strings and nested records.
  * Throws XmlForbidden before any parsing when the body holds a DOCTYPE, ENTITY or processing
  * instruction, and XmlMalformed for anything that is not well-formed `<xml>…</xml>`.
+ * Raw control characters (which XML forbids) are dropped first.
  */
 export function parseWeChatXml(text: string): XmlRecord {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const body = stripControlCharacters(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   refuseForbiddenMarkup(body);
   return new Reader(body).document();
+}
+
+// C0 controls other than tab, LF and CR, and the two non-characters: XML 1.0 allows none of
+// them, even in CDATA. One pasted by a user must not cost the user the answer (and PostgreSQL
+// cannot store U+0000 at all), so they are dropped rather than refused; the test is one native
+// scan, and the copy is only made when one is there.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+const CONTROL_CHARS = new RegExp(CONTROL_CHAR.source, 'g');
+
+function stripControlCharacters(body: string): string {
+  return CONTROL_CHAR.test(body) ? body.replace(CONTROL_CHARS, '') : body;
 }
 
 /**

@@ -22,6 +22,22 @@ export interface NewTurn {
   score?: number | null;
 }
 
+/** Well inside float4's range (about 1.2e-38 to 3.4e38) and far below any meaningful score. */
+const MIN_SCORE = 1e-30;
+const MAX_SCORE = 1e30;
+
+/**
+ * A score bot_turns.score can hold. The column is a `real`, and PostgreSQL refuses a value too
+ * small for it instead of rounding it to zero (the confidence of a question far from every
+ * entry can be 1e-60): the failed statement would take the reply with it. Tiny scores become 0,
+ * huge ones are capped and a non-number is no score.
+ */
+export function storableScore(score: number | null | undefined): number | null {
+  if (score === null || score === undefined || !Number.isFinite(score)) return null;
+  if (Math.abs(score) < MIN_SCORE) return 0;
+  return Math.min(MAX_SCORE, Math.max(-MAX_SCORE, score));
+}
+
 /** The row of a turn (one place for the defaults; the bot's ledger inserts these in batches). */
 export function turnRow(turn: NewTurn): typeof botTurns.$inferInsert {
   return {
@@ -30,7 +46,7 @@ export function turnRow(turn: NewTurn): typeof botTurns.$inferInsert {
     band: turn.band,
     entryId: turn.entryId ?? null,
     suggestions: turn.suggestions ?? null,
-    score: turn.score ?? null,
+    score: storableScore(turn.score),
   };
 }
 
