@@ -93,7 +93,7 @@ export const messages = pgTable(
 );
 
 /**
- * One row per push WeChat sent us (key: MsgId, or FromUserName + CreateTime for events).
+ * One row per push WeChat sent us (key: FromUserName + MsgId, or FromUserName + CreateTime for events: a MsgId is unique per user only).
  * A retry finds the row: it waits while status is 'processing', and gets `reply` once 'done'.
  */
 export const processedPushes = pgTable('processed_pushes', {

@@ -41,7 +41,7 @@ describe('two instances in server mode', () => {
     expect(tries.map((t) => t.status)).toEqual([200, 200, 200, 200]);
     expect(new Set(tries.map((t) => t.body)).size).toBe(1);
     expect(tries[0]!.body).toContain('#人工');
-    expect(await countMessagesByKey(a.database.db, `msg:${push.MsgId}`)).toBe(1);
+    expect(await countMessagesByKey(a.database.db, `msg:${push.FromUserName}:${push.MsgId}`)).toBe(1);
     expect(await listMessagesByOpenid(b.database.db, openid)).toHaveLength(2);
     da.close();
     db.close();
