@@ -63,6 +63,7 @@ export function deskRoutes(desk: DeskService): Router<StaffState> {
     const b = parse(transferBody, ctx.request.body);
     ctx.body = await desk.transfer(me(ctx), cid(ctx), b.agent, b.note);
   });
+  router.post('/conversations/:id/messages/:messageId/resend', async (ctx) => void (ctx.body = await desk.resend(me(ctx), cid(ctx), parse(id, ctx.params.messageId))));
   router.post('/conversations/:id/close', async (ctx) => void (ctx.body = await desk.close(me(ctx), cid(ctx))));
   router.post('/conversations/:id/typing', json, async (ctx) => void (await desk.typing(me(ctx), cid(ctx), parse(typingBody, ctx.request.body).typing), (ctx.status = 204)));
 

@@ -168,7 +168,7 @@ export function createDeskHub(opts: DeskHubOptions): DeskHub {
     if (targets.size > 0) {
       const inline = e.customerMessage;
       const message: DeskMessage | null = inline
-        ? { id: e.messageId, conversationId: e.conversationId, direction: 'in', sender: 'customer', staff: null, kind: inline.kind, content: inline.content, delivery: null, deliveryNote: null, createdAt: inline.createdAt }
+        ? { id: e.messageId, conversationId: e.conversationId, direction: 'in', sender: 'customer', staff: null, kind: inline.kind, content: inline.content, delivery: null, deliveryNote: null, possibleDuplicate: false, createdAt: inline.createdAt }
         : await messageById(db, e.messageId);
       if (message) sendTo(targets, { type: 'message', message });
     }
@@ -185,6 +185,7 @@ export function createDeskHub(opts: DeskHubOptions): DeskHub {
         messageId: e.messageId,
         delivery: e.delivery,
         deliveryNote: deliveryNoteFor(e.delivery),
+        possibleDuplicate: e.possibleDuplicate ?? false,
       });
     const known = routing.peek(e.conversationId);
     if (known !== undefined) return push(known);

@@ -115,6 +115,7 @@ export class OutboxWorker {
     }
     // The agent sees the state on that message (sent, 客户已超过48小时未互动, 已达条数上限, failed).
     if (change) await this.o.bus.emit('message.delivery', { ...change, errcode: errcodeOf(change.delivery) });
+    if (row.possibleDuplicate) logger.warn({ outboxId: row.id, user: hashOpenid(row.openid) }, 'outbox message re-sent after a lost send: the customer may have it twice');
   }
 
   private now(): number {

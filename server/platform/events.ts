@@ -28,7 +28,14 @@ export interface EventMap {
   /** Queue membership or order changed (the desk re-sends the queue to consoles). */
   'queue.changed': { reason: string };
   /** An outbound message's delivery state changed (sent, held_window, held_quota, failed). */
-  'message.delivery': { conversationId: number; messageId: number; delivery: 'sent' | 'held_window' | 'held_quota' | 'failed' | 'pending'; errcode: number | null };
+  'message.delivery': {
+    conversationId: number;
+    messageId: number;
+    delivery: 'sent' | 'held_window' | 'held_quota' | 'failed' | 'pending';
+    errcode: number | null;
+    /** Sent again after a send whose outcome was lost (docs/outbox.md): it may have gone twice. */
+    possibleDuplicate?: boolean;
+  };
   /** An agent went online, away or offline (capacity changed). */
   'agent.status': { staffId: number; status: 'online' | 'away' | 'offline' };
   'outbox.enqueued': { outboxId: number };
