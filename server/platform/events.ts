@@ -41,6 +41,11 @@ export interface EventMap {
   'outbox.enqueued': { outboxId: number };
   /** The customer wrote again: their held outbox messages are due. */
   'outbox.released': { openid: string; count: number };
+  /**
+   * Staff sessions ended (logout: that one session, by the SHA-256 the table keeps; revoked: all
+   * of one account's). Every instance closes the desk sockets opened with them.
+   */
+  'staff.session.ended': { sessionId?: string; staffId?: number; reason: 'logout' | 'revoked' };
   /** The knowledge base changed: every instance reloads its index. */
   'knowledge.changed': { reason: string };
 }
