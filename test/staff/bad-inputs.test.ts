@@ -23,6 +23,9 @@ const CASES: Array<[method: string, path: string, body?: unknown]> = [
   ['POST', `/api/desk/conversations/${BEYOND_INT4}/transfer`, { agent: 1 }],
   ['POST', '/api/desk/conversations/1/transfer', { agent: Number(BEYOND_INT4) }],
   ['POST', '/api/desk/conversations/1/transfer', { agent: BEYOND_INT4 }],
+  ['POST', '/api/desk/conversations/1/transfer', { agent: 'wang\u0000' }],
+  ['POST', '/api/desk/conversations/1/messages', { text: '您好\u0000' }],
+  ['POST', '/api/desk/canned', { shortcut: 'nul', title: '空字符\u0000', content: '您好' }],
   ['POST', `/api/desk/conversations/${BEYOND_INT4}/close`],
   ['POST', `/api/desk/conversations/${BEYOND_INT4}/typing`, { typing: true }],
   ['POST', `/api/desk/conversations/1/messages/${BEYOND_INT8}/resend`],
@@ -41,6 +44,7 @@ const CASES: Array<[method: string, path: string, body?: unknown]> = [
   ['POST', `/api/kb/entries/${BEYOND_INT4}/unpublish`],
   ['DELETE', `/api/kb/entries/${BEYOND_INT4}`],
   ['GET', '/api/kb/entries?q=%00'],
+  ['POST', '/api/kb/entries', { ...entry, answer: '答案\u0000' }],
   ['GET', '/api/kb/entries?module=%00'],
   ['GET', `/api/kb/entries?page=${BEYOND_INT8}`],
   ['GET', `/api/kb/unanswered?page=${BEYOND_INT8}`],
@@ -60,6 +64,7 @@ const CASES: Array<[method: string, path: string, body?: unknown]> = [
   ['POST', `/api/admin/applications/${BEYOND_INT4}/approve`],
   ['POST', `/api/admin/applications/${BEYOND_INT4}/reject`, { reason: '资料不全' }],
   ['GET', `/api/admin/applications?page=${BEYOND_INT8}`],
+  ['POST', '/api/admin/applications/1/reject', { reason: '资料\u0000不全' }],
 ];
 
 describe(`bad ids, search texts and dates on the staff routes (${testMode()})`, () => {
