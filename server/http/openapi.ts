@@ -3,6 +3,7 @@ import { AGENT_STATUSES, CONVERSATION_STATUSES } from '../../common/desk-api.js'
 import type { ApplicationKind, ApplicationStatus, CodeRequest, Role, UserBrief } from '../../common/h5-api.js';
 import { CANDIDATE_STATUSES, ENTRY_STATUSES, UNANSWERED_STATUSES } from '../../common/kb-api.js';
 import { STAFF_ROLES } from '../../common/staff-api.js';
+import { INT4_MAX } from './validate.js';
 
 /**
  * The OpenAPI 3.1 description of every /api route and of the WeChat login redirects under /auth
@@ -392,7 +393,8 @@ function op(spec: OpSpec, method: Method, path: string, pathParams: string[]): R
     ...(who && { description: who }),
     security: spec.roles ? SECURITY.staff : spec.h5 === 'user' ? SECURITY.h5User : spec.h5 === 'optional' ? SECURITY.h5Optional : [],
     parameters: [
-      ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: 'integer', minimum: 1 } })),
+      // int4 ids, and bigserial message ids (server/http/validate.ts); beyond the range is 400.
+      ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: 'integer', minimum: 1, maximum: name === 'messageId' ? Number.MAX_SAFE_INTEGER : INT4_MAX } })),
       ...(spec.query ?? []).map((p) => ({ name: p.name, in: 'query', required: false, schema: p.schema, ...(p.description && { description: p.description }) })),
     ],
     ...(spec.body && {
