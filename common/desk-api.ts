@@ -13,6 +13,7 @@
  *   POST   /api/desk/conversations/:id/messages  { text }    → DeskMessage
  *   POST   /api/desk/conversations/:id/transfer  { agent, note? } → ConversationSummary  (agent: a staff id or username)
  *   POST   /api/desk/conversations/:id/close                 → ConversationSummary
+ *   POST   /api/desk/conversations/:id/messages/:messageId/resend → DeskMessage (重发 a failed message)
  *   WS     /api/desk/ws                                      → DeskEvent frames (JSON text)
  * And what the console needs beside them:
  *   GET    /api/desk/conversations/:id                       → ConversationDetail (summary + customer panel + window/quota)
@@ -31,7 +32,8 @@
  * assigned to them (accept: only queued chats; 403 `not_yours` otherwise); an admin may act
  * on any chat. Errors use ApiErrorBody (common/staff-api.ts) with these codes:
  *   400 invalid_input · 401 not_logged_in · 403 forbidden | not_yours · 404 not_found ·
- *   409 already_taken (someone accepted first) | not_open (closed chat) | at_capacity · 422 agent_unavailable
+ *   409 already_taken (someone accepted first) | not_open (closed chat) | at_capacity | not_failed (resend of a
+ *   message that did not fail) · 422 agent_unavailable
  */
 
 import type { StaffRole } from './staff-api.js';
@@ -108,6 +110,11 @@ export interface DeskMessage {
   delivery: 'passive' | 'pending' | 'sent' | 'held_window' | 'held_quota' | 'failed' | null;
   /** The clear state for a held or failed message, e.g. "客户已超过48小时未互动" / "已达条数上限". */
   deliveryNote: string | null;
+  /**
+   * The send was started, its worker died before the outcome was stored, and it was sent again
+   * (docs/outbox.md): the customer may have received it twice. The console shows 可能重复发送.
+   */
+  possibleDuplicate: boolean;
   createdAt: string;
 }
 
@@ -179,7 +186,7 @@ export type DeskEvent =
   | { type: 'hello'; seq: number; staffId: number; serverTime: string }
   | { type: 'message'; seq: number; message: DeskMessage }
   /** A delivery state changed (sent, held, failed). */
-  | { type: 'delivery'; seq: number; conversationId: number; messageId: number; delivery: DeskMessage['delivery']; deliveryNote: string | null }
+  | { type: 'delivery'; seq: number; conversationId: number; messageId: number; delivery: DeskMessage['delivery']; deliveryNote: string | null; possibleDuplicate: boolean }
   /** The queue changed: the whole queue, it is short. */
   | { type: 'queue'; seq: number; items: QueueItem[] }
   | { type: 'assigned'; seq: number; conversation: ConversationSummary; note: string | null }

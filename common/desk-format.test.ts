@@ -6,7 +6,9 @@ import {
   cannedTrigger,
   countArrivals,
   createTypingSignal,
+  canResend,
   deliveryState,
+  duplicateHint,
   filterCanned,
   formatQuota,
   formatWaiting,
@@ -32,6 +34,7 @@ const msg = (id: number, over: Partial<DeskMessage> = {}): DeskMessage => ({
   content: `m${id}`,
   delivery: null,
   deliveryNote: null,
+  possibleDuplicate: false,
   createdAt: '2024-05-01T00:00:00Z',
   ...over,
 });
@@ -98,6 +101,31 @@ describe('DeliveryLedger', () => {
     ledger.record(3, 'sent', null);
     const pending = (id: number) => msg(id, { direction: 'out', delivery: 'pending' });
     expect(ledger.apply([pending(1), pending(2), pending(3)]).map((m) => m.delivery)).toEqual(['pending', 'failed', 'sent']);
+  });
+});
+
+describe('duplicateHint and canResend', () => {
+  it.each([
+    [{ direction: 'out', possibleDuplicate: true }, '可能重复发送'],
+    [{ direction: 'out', possibleDuplicate: false }, null],
+    [{ direction: 'in', possibleDuplicate: true }, null],
+  ] as const)('%o → %s', (m, hint) => {
+    expect(duplicateHint(m)).toBe(hint);
+  });
+
+  it('offers 重发 on a failed outbound message only', () => {
+    expect(canResend({ direction: 'out', delivery: 'failed' })).toBe(true);
+    expect(canResend({ direction: 'out', delivery: 'held_window' })).toBe(false);
+    expect(canResend({ direction: 'out', delivery: 'sent' })).toBe(false);
+    expect(canResend({ direction: 'in', delivery: null })).toBe(false);
+  });
+
+  it('keeps the possible-duplicate mark when a later frame arrives', () => {
+    const marked = applyDelivery([msg(1, { direction: 'out', delivery: 'pending' })], 1, 'pending', null, true);
+    expect(applyDelivery(marked, 1, 'sent', null)[0]).toMatchObject({ delivery: 'sent', possibleDuplicate: true });
+    const ledger = new DeliveryLedger();
+    ledger.record(2, 'sent', null, true);
+    expect(ledger.apply([msg(2, { direction: 'out', delivery: 'pending' })])[0]).toMatchObject({ delivery: 'sent', possibleDuplicate: true });
   });
 });
 

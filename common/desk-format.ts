@@ -34,11 +34,13 @@ export function applyDelivery(
   messageId: number,
   delivery: DeskMessage['delivery'],
   deliveryNote: string | null,
+  possibleDuplicate = false,
 ): DeskMessage[] {
   const i = held.findIndex((m) => m.id === messageId);
   if (i < 0) return held;
   const next = held.slice();
-  next[i] = { ...held[i]!, delivery, deliveryNote };
+  // Once a message may have gone twice it stays marked: a later frame does not undo that.
+  next[i] = { ...held[i]!, delivery, deliveryNote, possibleDuplicate: held[i]!.possibleDuplicate || possibleDuplicate };
   return next;
 }
 
@@ -49,12 +51,12 @@ export function applyDelivery(
  * copy of that message is merged. Bounded: the oldest entries go first.
  */
 export class DeliveryLedger {
-  private readonly frames = new Map<number, Pick<DeskMessage, 'delivery' | 'deliveryNote'>>();
+  private readonly frames = new Map<number, Pick<DeskMessage, 'delivery' | 'deliveryNote' | 'possibleDuplicate'>>();
   constructor(private readonly max = 500) {}
 
-  record(messageId: number, delivery: DeskMessage['delivery'], deliveryNote: string | null): void {
+  record(messageId: number, delivery: DeskMessage['delivery'], deliveryNote: string | null, possibleDuplicate = false): void {
     this.frames.delete(messageId);
-    this.frames.set(messageId, { delivery, deliveryNote });
+    this.frames.set(messageId, { delivery, deliveryNote, possibleDuplicate });
     if (this.frames.size > this.max) this.frames.delete(this.frames.keys().next().value!);
   }
 
@@ -62,7 +64,7 @@ export class DeliveryLedger {
   apply(items: readonly DeskMessage[]): DeskMessage[] {
     return items.map((m) => {
       const frame = this.frames.get(m.id);
-      return frame ? { ...m, ...frame } : m;
+      return frame ? { ...m, ...frame, possibleDuplicate: m.possibleDuplicate || frame.possibleDuplicate } : m;
     });
   }
 }
@@ -99,6 +101,17 @@ export function deliveryState(m: Pick<DeskMessage, 'direction' | 'delivery' | 'd
       return { tone: 'failed', label: '发送失败', detail: m.deliveryNote };
   }
 }
+
+/**
+ * The hint on a message that was sent again after a send whose outcome was lost (a worker died
+ * mid-send, docs/outbox.md): the customer may have received it twice.
+ */
+export function duplicateHint(m: Pick<DeskMessage, 'direction' | 'possibleDuplicate'>): string | null {
+  return m.direction === 'out' && m.possibleDuplicate ? '可能重复发送' : null;
+}
+
+/** 重发 is offered on a message whose delivery failed for good. */
+export const canResend = (m: Pick<DeskMessage, 'direction' | 'delivery'>): boolean => m.direction === 'out' && m.delivery === 'failed';
 
 // ── Unread counts ───────────────────────────────────────────────────────────────────────────
 

@@ -123,7 +123,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
 
     // The desk's WebSocket hub (WS /api/desk/ws) rides on the HTTP server's upgrade. Its sockets
     // close first at shutdown: an open WebSocket would keep server.close() waiting.
-    const sessions = new StaffSessions(database.db);
+    const sessions = new StaffSessions(database.db, Date.now, bus);
     const deskHub = createDeskHub({ db: database.db, bus, sessions, logger });
     shutdown.add('http', () => deskHub.close());
 

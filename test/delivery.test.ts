@@ -112,6 +112,42 @@ describe(`delivery through the customer-service API (${testMode()})`, () => {
     expect(customTexts(openid)).toContain('重试的消息');
   });
 
+  /** Makes the row's pending retry due now (instead of waiting out the back-off) and runs the worker. */
+  const hurry = async (id: number) => {
+    const { outbox } = await import('../server/db/schema.js');
+    const { and, eq } = await import('drizzle-orm');
+    await server.database.db.update(outbox).set({ nextAttemptAt: new Date() }).where(and(eq(outbox.id, id), eq(outbox.status, 'pending')));
+    server.outbox.kick();
+  };
+  const rowOf = async (openid: string, id: number) => (await listByOpenid(server.database.db, openid)).find((o) => o.id === id)!;
+
+  it.each([
+    [-1, '系统繁忙'],
+    [45009, 'api limit'],
+    [45011, 'frequency'],
+    [40001, 'token still invalid after the refresh'],
+  ])('retries a send refused with the transient errcode %i (%s) and delivers it', async (code) => {
+    const openid = sim().platform.addUser().openid;
+    await say(openid, '在吗');
+    // Twice: the client's own token refresh-and-retry takes the first 40001 (there is no token to refresh for the others).
+    sim().platform.failNext('/cgi-bin/message/custom/send', code);
+    sim().platform.failNext('/cgi-bin/message/custom/send', code);
+    const row = await queue(openid, `忙时的消息${code}`);
+    // The first answer settled: either kept for a retry (pending) or given up (failed).
+    const retrying = await until(async () => {
+      const o = await rowOf(openid, row.id);
+      return o.attempts >= 1 && o.status !== 'sending' ? o : undefined;
+    });
+    expect([retrying.status, retrying.lastErrorCode]).toEqual(['pending', code]);
+    await until(async () => {
+      const o = await rowOf(openid, row.id);
+      if (o.status === 'pending') await hurry(row.id);
+      return o.status === 'sent' || o.status === 'failed' ? o : undefined;
+    }, async () => rowOf(openid, row.id));
+    expect((await rowOf(openid, row.id)).status).toBe('sent');
+    expect(customTexts(openid)).toContain(`忙时的消息${code}`);
+  });
+
   it('refreshes the token exactly once when 50 concurrent sends meet an expired token', async () => {
     const openid = sim().platform.addUser().openid;
     await say(openid, '准备');

@@ -124,8 +124,18 @@ export const outbox = pgTable(
     lastError: text('last_error'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    /**
+     * A send was started and its worker vanished before the outcome was stored (the lease ran
+     * out), so the row was sent again: the customer may have received it twice (docs/outbox.md).
+     */
+    possibleDuplicate: boolean('possible_duplicate').notNull().default(false),
   },
-  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt), index('outbox_openid').on(t.openid, t.status)],
+  (t) => [
+    index('outbox_due').on(t.status, t.nextAttemptAt),
+    index('outbox_openid').on(t.openid, t.status),
+    // The desk reads a message's outbox row (resend, "may have gone twice").
+    index('outbox_message').on(t.messageId),
+  ],
 );
 
 /** Small shared values with an expiry: the WeChat access_token in embedded mode, and the like. */

@@ -149,14 +149,25 @@ async function pageOf(db: DbOrTx, where: SQL, order: SQL, page: number, pageSize
   return { items: rows.map(toSummary), total, page, pageSize };
 }
 
-type MessageRow = { id: number | string; conversation_id: number; direction: string; sender: string; staff_id: number | null; staff_name: string | null; kind: string; content: string; delivery: string | null; created_at: unknown };
+type MessageRow = {
+  id: number | string; conversation_id: number; direction: string; sender: string; staff_id: number | null; staff_name: string | null;
+  kind: string; content: string; delivery: string | null; possible_duplicate: boolean | null; created_at: unknown;
+};
 
-const messageSelect = sql`SELECT m.id, m.conversation_id, m.direction, m.sender, m.staff_id, s.display_name AS staff_name, m.kind, m.content, m.delivery, m.created_at
+// possible_duplicate: the outbox row was sent again after a send whose outcome was lost (docs/outbox.md).
+const messageSelect = sql`SELECT m.id, m.conversation_id, m.direction, m.sender, m.staff_id, s.display_name AS staff_name, m.kind, m.content, m.delivery,
+    m.direction = 'out' AND EXISTS (SELECT 1 FROM outbox o WHERE o.message_id = m.id AND o.possible_duplicate) AS possible_duplicate, m.created_at
   FROM messages m LEFT JOIN staff s ON s.id = m.staff_id`;
 
 export async function listMessages(db: DbOrTx, conversationId: number, after: number, limit = 500): Promise<DeskMessage[]> {
   const rows = await rowsOf<MessageRow>(db, sql`${messageSelect} WHERE m.conversation_id = ${conversationId} AND m.id > ${after} ORDER BY m.id LIMIT ${limit}`);
   return rows.map(toDeskMessage);
+}
+
+/** A message to the customer in this conversation (what 重发 may act on). */
+export async function outboundMessageIn(db: DbOrTx, conversationId: number, id: number): Promise<boolean> {
+  const [row] = await rowsOf<{ id: number }>(db, sql`SELECT 1 AS id FROM messages WHERE id = ${id} AND conversation_id = ${conversationId} AND direction = 'out'`);
+  return row !== undefined;
 }
 
 export async function messageById(db: DbOrTx, id: number): Promise<DeskMessage | null> {
@@ -193,6 +204,7 @@ export function toDeskMessage(r: MessageRow): DeskMessage {
     content: r.content,
     delivery,
     deliveryNote: deliveryNoteFor(delivery),
+    possibleDuplicate: Boolean(r.possible_duplicate),
     createdAt: iso(r.created_at as Date)!,
   };
 }

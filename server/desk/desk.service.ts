@@ -26,6 +26,7 @@ import type { DeskCore } from './desk.core.js';
 import * as q from './desk.queries.js';
 import { AgentUnavailable, Conflict, notOpen, notYours } from './errors.js';
 import { sayToCustomer } from './outbound.js';
+import { requeueFailed } from '../outbox/outbox.repo.js';
 import { activeCount, assignIfQueued, lockAssignment } from './queue.repo.js';
 import { rowsOf, ts } from '../db/raw.js';
 import { deskTexts } from './texts.js';
@@ -102,6 +103,22 @@ export class DeskService {
       return m;
     });
     return (await q.messageById(this.db, message.id))!;
+  }
+
+  /**
+   * 重发: a message whose delivery failed for good goes back into the outbox. The same guard as
+   * sending (one's own open chat, or an admin); the console sees it go pending, then sent or failed.
+   */
+  async resend(me: StaffMe, id: number, messageId: number): Promise<DeskMessage> {
+    await this.core.tx(async (tx, fx) => {
+      await this.actOn(tx, me, id, { open: true });
+      if (!(await q.outboundMessageIn(tx, id, messageId))) throw new NotFound('message', messageId);
+      const change = await requeueFailed(tx, messageId, this.core.now());
+      if (!change) throw new Conflict('not_failed', '只有发送失败的消息可以重发');
+      fx.emit('message.delivery', { conversationId: id, messageId, delivery: 'pending', errcode: null, possibleDuplicate: change.possibleDuplicate });
+      fx.emit('outbox.enqueued', { outboxId: change.outboxId });
+    });
+    return (await q.messageById(this.db, messageId))!;
   }
 
   /** A private note: staff only, never sent. Allowed on closed chats too (follow-up). */

@@ -9,7 +9,7 @@ import type { Bus } from '../platform/bus.js';
 import type { EventMap } from '../platform/events.js';
 import type { Logger } from '../platform/logger.js';
 import { SESSION_COOKIE } from '../staff/cookie.js';
-import type { StaffSessions } from '../staff/sessions.js';
+import { digest, type StaffSessions } from '../staff/sessions.js';
 import { conversationRouting, deliveryNoteFor, listQueue, messageById, summaryById, type ConversationRouting } from './desk.queries.js';
 
 export const DESK_WS_PATH = '/api/desk/ws';
@@ -27,7 +27,10 @@ export interface DeskHubOptions {
   maxBufferedBytes?: number;
   /** Queue changes arriving within this window cost one queue read and one frame. */
   queueDebounceMs?: number;
-  /** An open socket's session is checked again this often (logout, expiry, role change). */
+  /**
+   * An open socket's session is checked again this often (expiry, a role change, a session row
+   * deleted by hand); a logout or a revocation closes it at once through 'staff.session.ended'.
+   */
   revalidateMs?: number;
   now?: () => number;
 }
@@ -47,6 +50,8 @@ interface Connection {
   staffId: number;
   role: StaffRole;
   token: string;
+  /** The session's id in the table (the token's SHA-256), as 'staff.session.ended' names it. */
+  sessionId: string;
   seq: number;
   alive: boolean;
   checkedAt: number;
@@ -62,7 +67,7 @@ export function createDeskHub(opts: DeskHubOptions): DeskHub {
   const { db, bus, sessions, logger } = opts;
   const now = opts.now ?? Date.now;
   const maxBuffered = opts.maxBufferedBytes ?? 1024 * 1024;
-  const revalidateMs = opts.revalidateMs ?? 5 * 60_000;
+  const revalidateMs = opts.revalidateMs ?? 60_000;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096, clientTracking: false });
   const conns = new Set<Connection>();
   const byStaff = new Map<number, Set<Connection>>();
@@ -94,7 +99,7 @@ export function createDeskHub(opts: DeskHubOptions): DeskHub {
 
   function attach(ws: WebSocket, staffId: number, role: StaffRole, token: string): void {
     if (closed) return void ws.close(1001, 'server shutting down');
-    const conn: Connection = { ws, staffId, role, token, seq: 0, alive: true, checkedAt: now() };
+    const conn: Connection = { ws, staffId, role, token, sessionId: digest(token), seq: 0, alive: true, checkedAt: now() };
     conns.add(conn);
     let mine = byStaff.get(staffId);
     if (!mine) byStaff.set(staffId, (mine = new Set()));
@@ -168,7 +173,7 @@ export function createDeskHub(opts: DeskHubOptions): DeskHub {
     if (targets.size > 0) {
       const inline = e.customerMessage;
       const message: DeskMessage | null = inline
-        ? { id: e.messageId, conversationId: e.conversationId, direction: 'in', sender: 'customer', staff: null, kind: inline.kind, content: inline.content, delivery: null, deliveryNote: null, createdAt: inline.createdAt }
+        ? { id: e.messageId, conversationId: e.conversationId, direction: 'in', sender: 'customer', staff: null, kind: inline.kind, content: inline.content, delivery: null, deliveryNote: null, possibleDuplicate: false, createdAt: inline.createdAt }
         : await messageById(db, e.messageId);
       if (message) sendTo(targets, { type: 'message', message });
     }
@@ -185,6 +190,7 @@ export function createDeskHub(opts: DeskHubOptions): DeskHub {
         messageId: e.messageId,
         delivery: e.delivery,
         deliveryNote: deliveryNoteFor(e.delivery),
+        possibleDuplicate: e.possibleDuplicate ?? false,
       });
     const known = routing.peek(e.conversationId);
     if (known !== undefined) return push(known);
@@ -230,7 +236,24 @@ export function createDeskHub(opts: DeskHubOptions): DeskHub {
     bus.on('queue.changed', () => queue.schedule()),
     bus.on('conversation.assigned', onAssigned),
     bus.on('conversation.closed', onClosed),
+    bus.on('staff.session.ended', onSessionEnded),
   ];
+
+  /** Logout or revocation, on any instance: this instance's sockets of that session (or account) close. */
+  function onSessionEnded(e: EventMap['staff.session.ended']): void {
+    for (const conn of [...conns]) {
+      if (conn.sessionId !== e.sessionId && conn.staffId !== e.staffId) continue;
+      endSocket(conn, 4401, 'not_logged_in');
+    }
+  }
+
+  /** Closes a socket whose session is over and stops sending to it at once (not after the close handshake). */
+  function endSocket(conn: Connection, code: number, reason: string): void {
+    detach(conn);
+    conn.ws.close(code, reason);
+    // A client that never answers the close frame is not waited for.
+    setTimeout(() => conn.ws.terminate(), 2000).unref();
+  }
 
   // ---- heartbeat and session checks -------------------------------------------------------
 
@@ -253,8 +276,8 @@ export function createDeskHub(opts: DeskHubOptions): DeskHub {
     conn.checkedAt = now();
     try {
       const session = await sessions.resolve(conn.token);
-      if (!session) conn.ws.close(4401, 'not_logged_in');
-      else if (!DESK_ROLES.includes(session.staff.role)) conn.ws.close(4403, 'forbidden');
+      if (!session) endSocket(conn, 4401, 'not_logged_in');
+      else if (!DESK_ROLES.includes(session.staff.role)) endSocket(conn, 4403, 'forbidden');
     } catch (err) {
       logger.warn({ err }, 'desk session check failed');
     }

@@ -2,7 +2,7 @@ import { AppError, Forbidden } from '../http/errors.js';
 
 /** The desk's refusals (common/desk-api.ts lists the codes the console relies on). */
 export class Conflict extends AppError {
-  constructor(code: 'already_taken' | 'not_open' | 'at_capacity' | 'shortcut_taken', message: string) {
+  constructor(code: 'already_taken' | 'not_open' | 'at_capacity' | 'shortcut_taken' | 'not_failed', message: string) {
     super(409, code, message);
   }
 }

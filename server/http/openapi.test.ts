@@ -268,7 +268,7 @@ describe('the OpenAPI document', () => {
 
   it('has schemas that accept real contract values, property for property', () => {
     const customer = { id: 1, name: '微信用户 ab12', bound: false, vip: false, unitName: null };
-    const message: DeskMessage = { id: 5, conversationId: 2, direction: 'out', sender: 'agent', staff: { id: 3, displayName: '小王' }, kind: 'text', content: '您好', delivery: 'held_window', deliveryNote: '客户已超过48小时未互动', createdAt: '2024-01-01T00:00:00.000Z' };
+    const message: DeskMessage = { id: 5, conversationId: 2, direction: 'out', sender: 'agent', staff: { id: 3, displayName: '小王' }, kind: 'text', content: '您好', delivery: 'held_window', deliveryNote: '客户已超过48小时未互动', possibleDuplicate: false, createdAt: '2024-01-01T00:00:00.000Z' };
     const item: QueueItem = { conversationId: 2, customer, lane: 0, position: 1, queuedAt: '2024-01-01T00:00:00.000Z', lastMessage: null };
     const detail: ConversationDetail = {
       id: 2, status: 'assigned', customer, assignee: { id: 3, displayName: '小王' }, createdAt: '2024-01-01T00:00:00.000Z', queuedAt: null, assignedAt: null,
@@ -280,7 +280,7 @@ describe('the OpenAPI document', () => {
     const events: DeskEvent[] = [
       { type: 'hello', seq: 1, staffId: 3, serverTime: '2024-01-01T00:00:00.000Z' },
       { type: 'message', seq: 2, message },
-      { type: 'delivery', seq: 3, conversationId: 2, messageId: 5, delivery: 'failed', deliveryNote: '发送失败' },
+      { type: 'delivery', seq: 3, conversationId: 2, messageId: 5, delivery: 'failed', deliveryNote: '发送失败', possibleDuplicate: false },
       { type: 'queue', seq: 4, items: [item] },
       { type: 'assigned', seq: 5, conversation: summary, note: null },
       { type: 'closed', seq: 6, conversation: summary },

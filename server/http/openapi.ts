@@ -3,6 +3,7 @@ import { AGENT_STATUSES, CONVERSATION_STATUSES } from '../../common/desk-api.js'
 import type { ApplicationKind, ApplicationStatus, CodeRequest, Role, UserBrief } from '../../common/h5-api.js';
 import { CANDIDATE_STATUSES, ENTRY_STATUSES, UNANSWERED_STATUSES } from '../../common/kb-api.js';
 import { STAFF_ROLES } from '../../common/staff-api.js';
+import { INT4_MAX } from './validate.js';
 
 /**
  * The OpenAPI 3.1 description of every /api route and of the WeChat login redirects under /auth
@@ -154,6 +155,7 @@ const schemas: Record<string, Schema> = {
     content: str(),
     delivery: nullableEnum(DELIVERIES, 'Outbound messages only. held_window = 45015, held_quota = 45047.'),
     deliveryNote: nullable(str('e.g. 客户已超过48小时未互动 / 已达条数上限 / 发送失败')),
+    possibleDuplicate: bool('The send was retried after its worker died mid-send: the customer may have received it twice (可能重复发送).'),
     createdAt: dateTime(),
   }),
   DeskMessageList: list('DeskMessage'),
@@ -208,7 +210,7 @@ const schemas: Record<string, Schema> = {
     oneOf: [
       frame('hello', { staffId: int(), serverTime: dateTime() }),
       frame('message', { message: ref('DeskMessage') }),
-      frame('delivery', { conversationId: int(), messageId: int(), delivery: nullableEnum(DELIVERIES), deliveryNote: nullable(str()) }),
+      frame('delivery', { conversationId: int(), messageId: int(), delivery: nullableEnum(DELIVERIES), deliveryNote: nullable(str()), possibleDuplicate: bool() }),
       frame('queue', { items: array(ref('QueueItem')) }, 'The whole queue.'),
       frame('assigned', { conversation: ref('ConversationSummary'), note: nullable(str()) }),
       frame('closed', { conversation: ref('ConversationSummary') }),
@@ -391,7 +393,8 @@ function op(spec: OpSpec, method: Method, path: string, pathParams: string[]): R
     ...(who && { description: who }),
     security: spec.roles ? SECURITY.staff : spec.h5 === 'user' ? SECURITY.h5User : spec.h5 === 'optional' ? SECURITY.h5Optional : [],
     parameters: [
-      ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: 'integer', minimum: 1 } })),
+      // int4 ids, and bigserial message ids (server/http/validate.ts); beyond the range is 400.
+      ...pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: 'integer', minimum: 1, maximum: name === 'messageId' ? Number.MAX_SAFE_INTEGER : INT4_MAX } })),
       ...(spec.query ?? []).map((p) => ({ name: p.name, in: 'query', required: false, schema: p.schema, ...(p.description && { description: p.description }) })),
     ],
     ...(spec.body && {
@@ -484,6 +487,14 @@ const ROUTES: Array<[`${Uppercase<Method>} /api/${string}` | `GET /auth/${string
   ['POST /api/desk/conversations/:id/accept', { tag: 'desk', summary: 'Accept a queued chat', roles: DESK, ok: ref('ConversationSummary'), errors: [409] }],
   ['POST /api/desk/conversations/:id/messages', { tag: 'desk', summary: 'Send a message to the customer (through the outbox)', roles: DESK, body: ref('TextRequest'), ok: ref('DeskMessage'), errors: [409] }],
   ['POST /api/desk/conversations/:id/transfer', { tag: 'desk', summary: 'Transfer a chat to another agent, with a note', roles: DESK, body: ref('TransferRequest'), ok: ref('ConversationSummary'), errors: [409, 422] }],
+  ['POST /api/desk/conversations/:id/messages/:messageId/resend', {
+    tag: 'desk',
+    summary: 'Send a failed message again (重发): it goes back into the outbox with fresh retries',
+    roles: DESK,
+    ok: ref('DeskMessage'),
+    errors: [409],
+    errorText: { 409: 'not_failed (only a message whose delivery failed can be resent) | not_open (closed chat)' },
+  }],
   ['POST /api/desk/conversations/:id/close', { tag: 'desk', summary: 'Close a chat (the customer is asked for a rating)', roles: DESK, ok: ref('ConversationSummary'), errors: [409] }],
   ['POST /api/desk/conversations/:id/notes', { tag: 'desk', summary: 'A private note, never sent to the customer', roles: DESK, body: ref('TextRequest'), ok: ref('DeskMessage') }],
   ['POST /api/desk/conversations/:id/typing', { tag: 'desk', summary: "Forward the agent's typing to WeChat (within its 30 s rule)", roles: DESK, body: ref('TypingRequest'), ok: 204, errors: [409] }],

@@ -6,8 +6,13 @@ import { rowsOf, ts } from '../db/raw.js';
 export type OutboxRow = typeof outbox.$inferSelect;
 export type OutboxPayload = { type: 'text'; content: string };
 
-/** How long a claimed row stays ours before another worker may take it over (crash recovery). */
-const LEASE_MS = 60_000;
+/**
+ * How long a claimed row stays ours before another worker may take it over (crash recovery).
+ * WeChat's custom send has no idempotency key, so a row whose worker died mid-send is sent again
+ * once the lease is over: delivery is at least once, and such a row is marked possible_duplicate
+ * for the agent to see (docs/outbox.md). The lease only has to outlast one send (5 s timeout).
+ */
+export const LEASE_MS = 60_000;
 
 export async function enqueue(db: DbOrTx, item: { openid: string; messageId?: number; payload: OutboxPayload }): Promise<OutboxRow> {
   const [row] = await db
@@ -32,7 +37,13 @@ export async function claimDue(db: DbOrTx, now: Date, limit = 10): Promise<Outbo
     .for('update', { skipLocked: true });
   const rows = await db
     .update(outbox)
-    .set({ status: 'sending', attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: new Date(now.getTime() + LEASE_MS) })
+    .set({
+      status: 'sending',
+      attempts: sql`${outbox.attempts} + 1`,
+      nextAttemptAt: new Date(now.getTime() + LEASE_MS),
+      // Still 'sending' here means a send was started and its outcome never stored.
+      possibleDuplicate: sql`${outbox.possibleDuplicate} OR ${outbox.status} = 'sending'`,
+    })
     .where(inArray(outbox.id, due))
     .returning();
   return rows.sort((a, b) => a.id - b.id);
@@ -46,6 +57,7 @@ export interface DeliveryChange {
   conversationId: number;
   messageId: number;
   delivery: Delivery;
+  possibleDuplicate: boolean;
 }
 
 /**
@@ -54,12 +66,12 @@ export interface DeliveryChange {
  * held and failed states.
  */
 async function settle(db: DbOrTx, id: number, outboxSet: SQL, delivery: Delivery): Promise<DeliveryChange | null> {
-  const [row] = await rowsOf<{ id: number | string; conversation_id: number }>(db, sql`
-    WITH o AS (UPDATE outbox SET ${outboxSet} WHERE id = ${id} RETURNING message_id)
+  const [row] = await rowsOf<{ id: number | string; conversation_id: number; possible_duplicate: boolean }>(db, sql`
+    WITH o AS (UPDATE outbox SET ${outboxSet} WHERE id = ${id} RETURNING message_id, possible_duplicate)
     UPDATE messages m SET delivery = ${delivery} FROM o
     WHERE m.id = o.message_id AND NOT (m.delivery = 'custom' AND ${delivery} = 'sent') AND m.delivery IS DISTINCT FROM ${delivery}
-    RETURNING m.id, m.conversation_id`);
-  return row ? { conversationId: row.conversation_id, messageId: Number(row.id), delivery } : null;
+    RETURNING m.id, m.conversation_id, o.possible_duplicate`);
+  return row ? { conversationId: row.conversation_id, messageId: Number(row.id), delivery, possibleDuplicate: Boolean(row.possible_duplicate) } : null;
 }
 
 export function markSent(db: DbOrTx, id: number, at: Date): Promise<DeliveryChange | null> {
@@ -77,6 +89,23 @@ export async function markRetry(db: DbOrTx, id: number, at: Date, code: number |
 
 export function markFailed(db: DbOrTx, id: number, code: number | null, message: string): Promise<DeliveryChange | null> {
   return settle(db, id, sql`status = 'failed', last_error_code = ${code}, last_error = ${message}`, 'failed');
+}
+
+/**
+ * 重发: a message whose send failed for good goes back into the outbox, due now, with fresh
+ * attempts. Only a failed row moves (a second click, or a resend racing the worker, is a no-op):
+ * returns the change, or null when the message has no failed outbox row.
+ */
+export async function requeueFailed(db: DbOrTx, messageId: number, now: Date): Promise<(DeliveryChange & { outboxId: number }) | null> {
+  const [row] = await rowsOf<{ id: number | string; conversation_id: number; outbox_id: number | string; possible_duplicate: boolean }>(db, sql`
+    WITH o AS (
+      UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ${ts(now)}, last_error_code = NULL, last_error = NULL
+      WHERE message_id = ${messageId} AND status = 'failed' RETURNING id, message_id, possible_duplicate)
+    UPDATE messages m SET delivery = 'pending' FROM o WHERE m.id = o.message_id
+    RETURNING m.id, m.conversation_id, o.id AS outbox_id, o.possible_duplicate`);
+  return row
+    ? { conversationId: row.conversation_id, messageId: Number(row.id), delivery: 'pending', possibleDuplicate: Boolean(row.possible_duplicate), outboxId: Number(row.outbox_id) }
+    : null;
 }
 
 export async function listByOpenid(db: DbOrTx, openid: string): Promise<OutboxRow[]> {

@@ -3,8 +3,8 @@ import type { Bus } from '../platform/bus.js';
 import type { Logger } from '../platform/logger.js';
 import { hashOpenid } from '../platform/logger.js';
 import type { WeChatApi } from '../wechat/api-client.js';
-import { ERR, WeChatApiError, WeChatTransportError } from '../wechat/api-errors.js';
-import { MAX_ATTEMPTS, backoffMs } from './backoff.js';
+import { ERR, WeChatApiError } from '../wechat/api-errors.js';
+import { MAX_ATTEMPTS, backoffMs, isTransient } from './backoff.js';
 import { claimDue, markFailed, markHeld, markRetry, markSent, type DeliveryChange, type OutboxRow } from './outbox.repo.js';
 
 export interface OutboxWorkerOptions {
@@ -103,9 +103,10 @@ export class OutboxWorker {
       if (err instanceof WeChatApiError && (err.errcode === ERR.outOfWindow || err.errcode === ERR.overQuota)) {
         logger.info({ ...log, errcode: err.errcode }, 'outbox message held until the customer writes');
         change = await markHeld(db, row.id, err.errcode, err.errmsg);
-      } else if (err instanceof WeChatTransportError && row.attempts < MAX_ATTEMPTS) {
-        logger.warn({ ...log, err: err.message }, 'outbox send failed; will retry');
-        await markRetry(db, row.id, new Date(this.now() + backoffMs(row.attempts)), null, err.message);
+      } else if (isTransient(err) && row.attempts < MAX_ATTEMPTS) {
+        const code = err instanceof WeChatApiError ? err.errcode : null;
+        logger.warn({ ...log, errcode: code, err: (err as Error).message }, 'outbox send failed; will retry');
+        await markRetry(db, row.id, new Date(this.now() + backoffMs(row.attempts)), code, (err as Error).message);
       } else {
         const code = err instanceof WeChatApiError ? err.errcode : null;
         logger.error({ ...log, errcode: code, err: (err as Error).message }, 'outbox send failed for good');
@@ -114,6 +115,7 @@ export class OutboxWorker {
     }
     // The agent sees the state on that message (sent, 客户已超过48小时未互动, 已达条数上限, failed).
     if (change) await this.o.bus.emit('message.delivery', { ...change, errcode: errcodeOf(change.delivery) });
+    if (row.possibleDuplicate) logger.warn({ outboxId: row.id, user: hashOpenid(row.openid) }, 'outbox message re-sent after a lost send: the customer may have it twice');
   }
 
   private now(): number {

@@ -28,12 +28,24 @@ export interface EventMap {
   /** Queue membership or order changed (the desk re-sends the queue to consoles). */
   'queue.changed': { reason: string };
   /** An outbound message's delivery state changed (sent, held_window, held_quota, failed). */
-  'message.delivery': { conversationId: number; messageId: number; delivery: 'sent' | 'held_window' | 'held_quota' | 'failed' | 'pending'; errcode: number | null };
+  'message.delivery': {
+    conversationId: number;
+    messageId: number;
+    delivery: 'sent' | 'held_window' | 'held_quota' | 'failed' | 'pending';
+    errcode: number | null;
+    /** Sent again after a send whose outcome was lost (docs/outbox.md): it may have gone twice. */
+    possibleDuplicate?: boolean;
+  };
   /** An agent went online, away or offline (capacity changed). */
   'agent.status': { staffId: number; status: 'online' | 'away' | 'offline' };
   'outbox.enqueued': { outboxId: number };
   /** The customer wrote again: their held outbox messages are due. */
   'outbox.released': { openid: string; count: number };
+  /**
+   * Staff sessions ended (logout: that one session, by the SHA-256 the table keeps; revoked: all
+   * of one account's). Every instance closes the desk sockets opened with them.
+   */
+  'staff.session.ended': { sessionId?: string; staffId?: number; reason: 'logout' | 'revoked' };
   /** The knowledge base changed: every instance reloads its index. */
   'knowledge.changed': { reason: string };
 }

@@ -2,7 +2,7 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import getRawBody from 'raw-body';
 import { z } from 'zod';
-import { parseInput } from '../http/validate.js';
+import { idSchema, isoDateSchema, parseInput, searchSchema, storableText } from '../http/validate.js';
 import {
   ENTRY_STATUSES,
   type Candidate,
@@ -46,7 +46,7 @@ export interface KbAdminService {
 
 export const IMPORT_LIMIT_BYTES = 10 * 1024 * 1024;
 
-const text = (max: number, name: string) => z.string().trim().max(max, `${name}最多${max}个字`);
+const text = (max: number, name: string) => storableText(z.string().trim().max(max, `${name}最多${max}个字`), name);
 
 export const entryInputSchema = z.object({
   question: text(200, '标准问题').min(1, '标准问题不能为空'),
@@ -67,9 +67,9 @@ export const entryInputSchema = z.object({
 }) satisfies z.ZodType<EntryInput, unknown>;
 
 const entryQuery = z.object({
-  q: z.string().trim().max(200).optional().transform((v) => v || undefined),
+  q: searchSchema(200),
   status: z.enum(ENTRY_STATUSES).optional().or(z.literal('').transform(() => undefined)),
-  module: z.string().trim().max(50).optional().transform((v) => v || undefined),
+  module: searchSchema(50, '模块'),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(20),
 });
@@ -78,11 +78,11 @@ const pageQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(200).default(20),
 });
 const statsQuery = z.object({
-  from: z.string().trim().optional().refine((v) => !v || !Number.isNaN(Date.parse(v)), 'from 不是有效日期'),
-  to: z.string().trim().optional().refine((v) => !v || !Number.isNaN(Date.parse(v)), 'to 不是有效日期'),
-});
-const attachBody = z.object({ entryId: z.coerce.number().int().positive('请选择条目') });
-const idParam = z.coerce.number().int().positive();
+  from: isoDateSchema('开始日期 from'),
+  to: isoDateSchema('结束日期 to'),
+}).refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), '开始日期须早于结束日期');
+const attachBody = z.object({ entryId: idSchema() });
+const idParam = idSchema();
 
 /**
  * /api/kb/*: one line per route (validate, call the service, answer). Needs staffSession()

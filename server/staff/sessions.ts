@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, lt } from 'drizzle-orm';
 import type { StaffMe } from '../../common/staff-api.js';
 import type { Db } from '../db/client.js';
+import type { Bus } from '../platform/bus.js';
 import { staff, staffSessions } from './schema.js';
 import { toMe } from './staff.service.js';
 
@@ -20,9 +21,11 @@ export interface StaffSession {
  * 12 h after the last request (sliding).
  */
 export class StaffSessions {
+  /** `bus`: where an ended session is announced, so that every instance closes its desk sockets. */
   constructor(
     private readonly db: Db,
     private readonly now: () => number = Date.now,
+    private readonly bus?: Pick<Bus, 'emit'>,
   ) {}
 
   /** Opens a session; returns the token for the cookie. */
@@ -56,10 +59,19 @@ export class StaffSessions {
   }
 
   async close(token: string): Promise<void> {
-    await this.db.delete(staffSessions).where(eq(staffSessions.id, digest(token)));
+    const id = digest(token);
+    await this.db.delete(staffSessions).where(eq(staffSessions.id, id));
+    await this.bus?.emit('staff.session.ended', { sessionId: id, reason: 'logout' });
+  }
+
+  /** Ends every session of an account (disabled, password reset, role taken away). */
+  async revokeAll(staffId: number): Promise<void> {
+    await this.db.delete(staffSessions).where(eq(staffSessions.staffId, staffId));
+    await this.bus?.emit('staff.session.ended', { staffId, reason: 'revoked' });
   }
 }
 
-function digest(token: string): string {
+/** The session's id in the table (and in 'staff.session.ended'): the token's SHA-256, never the token. */
+export function digest(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }

@@ -5,6 +5,8 @@ import { fromRoot } from '../../server/platform/paths.js';
 import { launchBrowser } from '../helpers/browser.js';
 import { conversationOf, startDeskServer, type DeskServer } from '../helpers/desk.js';
 import { until } from '../helpers/until.js';
+import { sql } from 'drizzle-orm';
+import { MAX_ATTEMPTS } from '../../server/outbox/backoff.js';
 
 /**
  * The agent desk in the built console (console/dist) against the whole server and the simulator
@@ -75,5 +77,43 @@ describe('the agent desk in the console', () => {
     // For reviewers: the desk as the agent sees it (test/artifacts/ is gitignored).
     mkdirSync(fromRoot('test', 'artifacts'), { recursive: true });
     await page.screenshot({ path: fromRoot('test', 'artifacts', 'console-desk.png') });
+  });
+  /** Makes the pending retries of the message with this text due now, and runs the worker. */
+  const hurry = async (text: string) => {
+    await desk.server.database.db.execute(sql`
+      UPDATE outbox SET next_attempt_at = now() WHERE status = 'pending' AND message_id IN (SELECT id FROM messages WHERE content = ${text})`);
+    desk.server.outbox.kick();
+  };
+
+  it('shows a message WeChat kept refusing (系统繁忙) as 发送失败 with 重发, which sends it again, live', async () => {
+    const text = '稍后为您核实开票信息';
+    for (let i = 0; i < MAX_ATTEMPTS; i++) desk.server.simulator!.platform.failNext('/cgi-bin/message/custom/send', -1);
+    await page.locator('[data-testid="reply-input"]').fill(text);
+    await page.locator('[data-testid="reply-input"]').press('Enter');
+    const bubble = chat().locator('[data-testid="msg-agent"]', { hasText: text });
+    await until(async () => {
+      await hurry(text);
+      return (await bubble.locator('[data-testid="delivery"]', { hasText: '发送失败' }).count()) > 0;
+    });
+    expect(desk.customTexts(customer)).not.toContain(text);
+    await bubble.locator('[data-testid="resend"]', { hasText: '重发' }).click();
+    await bubble.locator('[data-testid="delivery"]', { hasText: '已送达' }).waitFor({ timeout: 10_000 });
+    expect(await bubble.locator('[data-testid="resend"]').count()).toBe(0);
+    expect(desk.customTexts(customer).filter((t) => t === text)).toHaveLength(1);
+  });
+
+  it('marks a message sent again after its worker died mid-send as 可能重复发送', async () => {
+    const text = '这条发送时进程被杀';
+    await desk.server.outbox.stop();
+    await page.locator('[data-testid="reply-input"]').fill(text);
+    await page.locator('[data-testid="reply-input"]').press('Enter');
+    const bubble = chat().locator('[data-testid="msg-agent"]', { hasText: text });
+    await bubble.waitFor();
+    await desk.server.database.db.execute(sql`
+      UPDATE outbox SET status = 'sending', attempts = 1, next_attempt_at = now() - interval '1 second'
+      WHERE message_id IN (SELECT id FROM messages WHERE content = ${text})`);
+    desk.server.outbox.start();
+    await bubble.locator('[data-testid="delivery"]', { hasText: '已送达' }).waitFor({ timeout: 10_000 });
+    await bubble.locator('[data-testid="possible-duplicate"]', { hasText: '可能重复发送' }).waitFor({ timeout: 10_000 });
   });
 });

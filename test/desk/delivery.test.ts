@@ -5,6 +5,10 @@ import { freePort } from '../helpers/ports.js';
 import { credentialsEnv, startStandaloneSimulator, type StandaloneSimulator } from '../helpers/simulator.js';
 import { conversationOf, startDeskServer, type DeskServer, type StaffClient } from '../helpers/desk.js';
 import { until } from '../helpers/until.js';
+import { and, eq, sql } from 'drizzle-orm';
+import { outbox } from '../../server/db/schema.js';
+import { MAX_ATTEMPTS } from '../../server/outbox/backoff.js';
+import { connectDesk } from './desk-hub-fixture.js';
 
 const HOUR = 3_600_000;
 
@@ -53,6 +57,75 @@ describe(`agent messages through the outbox (${testMode()})`, () => {
     expect(last.deliveryNote).toBe('已达条数上限');
     expect((await wang.get<ConversationDetail>(`/api/desk/conversations/${c.id}`)).body.window.quotaLeft).toBe(0);
     await wang.setStatus('offline');
+  });
+
+  const SEND = '/cgi-bin/message/custom/send';
+  /** Makes the message's pending retry due now instead of waiting out the back-off, and runs the worker. */
+  const hurry = async (messageId: number) => {
+    await desk.server.database.db.update(outbox).set({ nextAttemptAt: new Date() }).where(and(eq(outbox.messageId, messageId), eq(outbox.status, 'pending')));
+    desk.server.outbox.kick();
+  };
+  const wsUrl = () => `${desk.server.url.replace(/^http/, 'ws')}/api/desk/ws`;
+
+  it('shows a message that WeChat kept refusing with -1 as 发送失败, and 重发 sends it again (seen live)', async () => {
+    await wang.setStatus('online');
+    const openid = desk.newCustomer();
+    await desk.say(openid, '#人工');
+    const c = await conversationOf(desk.server, openid);
+    const socket = await connectDesk(wsUrl(), wang.cookie!);
+    await socket.next('hello');
+    for (let i = 0; i < MAX_ATTEMPTS; i++) desk.server.simulator!.platform.failNext(SEND, -1);
+    const text = '系统繁忙时发的消息';
+    const sent = (await wang.post<DeskMessage>(`/api/desk/conversations/${c.id}/messages`, { text })).body;
+    const failed = await until(async () => {
+      await hurry(sent.id);
+      return (await messages(c.id)).find((m) => m.id === sent.id && m.delivery === 'failed');
+    }, async () => desk.server.database.db.select().from(outbox).where(eq(outbox.messageId, sent.id)));
+    expect(failed.deliveryNote).toBe('发送失败');
+    await socket.next('delivery', (e) => e.messageId === sent.id && e.delivery === 'failed');
+    expect(desk.customTexts(openid)).not.toContain(text);
+
+    const again = await wang.post<DeskMessage>(`/api/desk/conversations/${c.id}/messages/${sent.id}/resend`);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ id: sent.id, delivery: 'pending' });
+    await until(() => desk.customTexts(openid).includes(text), () => desk.customTexts(openid));
+    await socket.next('delivery', (e) => e.messageId === sent.id && e.delivery === 'sent');
+    expect((await messages(c.id)).find((m) => m.id === sent.id)!.delivery).toBe('sent');
+    expect(desk.customTexts(openid).filter((t) => t === text)).toHaveLength(1);
+
+    // Only a failed message can be resent, only in a chat of one's own, only a message of that chat.
+    const twice = await wang.post(`/api/desk/conversations/${c.id}/messages/${sent.id}/resend`);
+    expect([twice.status, twice.body.error.code]).toEqual([409, 'not_failed']);
+    const lili = await desk.addStaff('lili2', 'agent', '小李');
+    expect((await lili.post(`/api/desk/conversations/${c.id}/messages/${sent.id}/resend`)).status).toBe(403);
+    const elsewhere = await wang.post(`/api/desk/conversations/${c.id}/messages/${sent.id + 100000}/resend`);
+    expect(elsewhere.status).toBe(404);
+    await socket.close();
+  });
+
+  it('sends again a message whose send was in flight when its worker died, and shows 可能重复发送', async () => {
+    await wang.setStatus('online');
+    const openid = desk.newCustomer();
+    await desk.say(openid, '#人工');
+    const c = await conversationOf(desk.server, openid);
+    await desk.server.outbox.stop(); // nothing sends while the row is set up as a crashed send
+    const text = '发送途中进程被杀';
+    const sent = (await wang.post<DeskMessage>(`/api/desk/conversations/${c.id}/messages`, { text })).body;
+    // As a worker leaves it at kill -9: claimed (attempt counted, 'sending'), its lease now over.
+    await desk.server.database.db
+      .update(outbox)
+      .set({ status: 'sending', attempts: 1, nextAttemptAt: sql`now() - interval '1 second'` })
+      .where(eq(outbox.messageId, sent.id));
+    desk.server.outbox.start();
+    await until(() => desk.customTexts(openid).includes(text), () => desk.customTexts(openid));
+    const shown = await until(async () => (await messages(c.id)).find((m) => m.id === sent.id && m.delivery === 'sent'));
+    expect(shown.possibleDuplicate).toBe(true);
+    const [row] = await desk.server.database.db.select().from(outbox).where(eq(outbox.messageId, sent.id));
+    expect([row!.status, row!.attempts, row!.possibleDuplicate]).toEqual(['sent', 2, true]);
+    // A message that went out normally carries no such mark.
+    const normal = (await wang.post<DeskMessage>(`/api/desk/conversations/${c.id}/messages`, { text: '正常的消息' })).body;
+    const ok = await until(async () => (await messages(c.id)).find((m) => m.id === normal.id && m.delivery === 'sent'));
+    expect(ok.possibleDuplicate).toBe(false);
   });
 
   it('gives a chat to exactly one of two agents who accept it at the same moment', async () => {

@@ -104,6 +104,7 @@ describe('the desk WebSocket (WS /api/desk/ws)', () => {
       content: '我的凭证打不开',
       delivery: null,
       deliveryNote: null,
+      possibleDuplicate: false,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
     expect((await admin.next('message', (e) => e.message.id === forA)).message.content).toBe('我的凭证打不开');

@@ -35,6 +35,8 @@ export const addNote = (id: number, text: string) => request<DeskMessage>('POST'
 export const sendTyping = (id: number, typing: boolean) => request<void>('POST', `/api/desk/conversations/${id}/typing`, { body: { typing } });
 export const transferConversation = (id: number, agent: number | string, note?: string) =>
   request<ConversationSummary>('POST', `/api/desk/conversations/${id}/transfer`, { body: note ? { agent, note } : { agent } });
+/** 重发 a message whose delivery failed: back into the outbox (409 not_failed otherwise). */
+export const resendMessage = (id: number, messageId: number) => request<DeskMessage>('POST', `/api/desk/conversations/${id}/messages/${messageId}/resend`);
 export const closeConversation = (id: number) => request<ConversationSummary>('POST', `/api/desk/conversations/${id}/close`);
 
 export const listAgents = () => request<{ items: AgentInfo[] }>('GET', '/api/desk/agents');

@@ -236,6 +236,18 @@ async function deliverPending(p: PendingMessage): Promise<void> {
 
 const findPending = (p: PendingMessage): PendingMessage | undefined => desk.pending[p.conversationId]?.find((x) => x.localId === p.localId);
 
+/**
+ * 重发 a failed message. Its delivery frames (pending, then sent or failed) may overtake this
+ * answer: the answer's state is applied only to a copy that still shows failed.
+ */
+export async function resend(m: DeskMessage): Promise<void> {
+  const message = await api.resendMessage(m.conversationId, m.id);
+  const held = desk.messages[m.conversationId];
+  if (held?.find((x) => x.id === m.id)?.delivery !== 'failed') return;
+  deliveries.record(m.id, message.delivery, message.deliveryNote, message.possibleDuplicate);
+  desk.messages[m.conversationId] = applyDelivery(held, m.id, message.delivery, message.deliveryNote, message.possibleDuplicate);
+}
+
 export async function transfer(id: number, agent: number, note: string): Promise<void> {
   await api.transferConversation(id, agent, note || undefined);
   leave(id, GONE_REASONS.transfer);
@@ -292,9 +304,9 @@ function handleEvent(event: DeskEvent): void {
     case 'message':
       return onMessage(event.message);
     case 'delivery': {
-      deliveries.record(event.messageId, event.delivery, event.deliveryNote);
+      deliveries.record(event.messageId, event.delivery, event.deliveryNote, event.possibleDuplicate);
       const held = desk.messages[event.conversationId];
-      if (held) desk.messages[event.conversationId] = applyDelivery(held, event.messageId, event.delivery, event.deliveryNote);
+      if (held) desk.messages[event.conversationId] = applyDelivery(held, event.messageId, event.delivery, event.deliveryNote, event.possibleDuplicate);
       return;
     }
     case 'queue':
