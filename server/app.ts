@@ -74,7 +74,7 @@ export function createApp(deps: AppDeps): Koa {
   app.silent = true; // errors are logged once, by errorMiddleware
   app.use(errorMiddleware(deps.logger));
   // Reads the staff cookie only when one is sent: WeChat pushes pay nothing for it.
-  if (deps.staff) app.use(staffSession(deps.staff.sessions));
+  if (deps.staff) app.use(staffSession(deps.staff.sessions, deps.staff.cookie));
   if (deps.h5) {
     // Foreign-origin writes are refused before the session is even read (server/auth/origin-check.ts).
     const origin = originCheck({ publicBaseUrl: deps.h5.publicBaseUrl });

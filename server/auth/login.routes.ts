@@ -59,10 +59,10 @@ export function loginRoutes(deps: LoginRoutesDeps): Router<H5State> {
     ctx.body = await auth.sendCode(parse(schemas.code, ctx.request.body), ctx.ip);
   });
   router.post('/register', json, async (ctx) => {
-    ctx.body = await signIn(ctx, await auth.register(parse(schemas.register, ctx.request.body)));
+    ctx.body = await signIn(ctx, await auth.register(parse(schemas.register, ctx.request.body), ctx.ip));
   });
   router.post('/password/reset', json, async (ctx) => {
-    await auth.resetPassword(parse(schemas.reset, ctx.request.body));
+    await auth.resetPassword(parse(schemas.reset, ctx.request.body), ctx.ip);
     ctx.body = { ok: true };
   });
   router.post('/logout', async (ctx) => {
@@ -70,7 +70,7 @@ export function loginRoutes(deps: LoginRoutesDeps): Router<H5State> {
     ctx.body = { ok: true };
   });
   router.post('/me/password', requireUser(), json, async (ctx) => {
-    await auth.changePassword(ctx.state.h5!, parse(schemas.password, ctx.request.body));
+    await auth.changePassword(ctx.state.h5!, parse(schemas.password, ctx.request.body), ctx.ip);
     ctx.body = { ok: true };
   });
 

@@ -7,7 +7,7 @@ import type { Db } from '../db/client.js';
 import { AppError, BadRequest, Unauthorized } from '../http/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { dummyHash, hashPassword, verifyPassword } from '../staff/password.js';
-import type { LoginThrottle } from '../staff/login-throttle.js';
+import type { LoginGuard } from '../staff/login-throttle.js';
 import { RateLimited, type VerificationCodes } from './codes.js';
 import { LOGIN_REQUIRED, type H5Session } from './h5-state.js';
 import type { H5Sessions } from './h5-session.js';
@@ -34,10 +34,10 @@ export interface H5AuthDeps {
   db: Db;
   sessions: H5Sessions;
   codes: VerificationCodes;
-  /** Lockout: 5 failures in 15 minutes per account (the staff login's throttle, with its own keys). */
-  lockout: LoginThrottle;
-  /** Failed logins per IP, against guessing across many accounts. */
-  failuresPerIp: RateLimiter;
+  /** Guessing limits (per account and IP, per account, per IP), counted before the password is checked. */
+  guard: LoginGuard;
+  /** Registration attempts per IP: each one costs a code check and a hash. */
+  registerPerIp: RateLimiter;
   logger: Logger;
 }
 
@@ -58,18 +58,22 @@ export class H5Auth {
   async login(input: LoginInput, ip: string): Promise<number> {
     const account = await findAccountByLogin(this.d.db, input.account);
     const key = account ? `account:${account.id}` : `login:${normalizeLogin(input.account)}`;
-    if (await this.d.lockout.isLocked(key)) throw new Locked();
+    await this.countAttempt(key, ip);
     // An unknown account costs one scrypt too: the answer's timing does not tell which exist.
     const ok = await verifyPassword(input.password, account?.passwordHash ?? (await dummyHash()));
     if (!account || !ok) {
-      await this.d.lockout.recordFailure(key);
-      const wait = await this.d.failuresPerIp.hit(ip);
       this.d.logger.info({ accountId: account?.id ?? null }, 'h5 login failed');
-      if (wait > 0) throw new RateLimited(wait, '登录尝试');
       throw new BadRequest(WRONG_PASSWORD, 'wrong_password');
     }
-    await this.d.lockout.clear(key);
+    await this.d.guard.succeeded(key, ip);
     return account.id;
+  }
+
+  /** One attempt against the guessing limits, before any password is checked: 423 locked, 429 for an IP guessing. */
+  private async countAttempt(key: string, ip: string): Promise<void> {
+    const refused = await this.d.guard.attempt(key, ip);
+    if (refused?.reason === 'ip') throw new RateLimited(refused.waitMs, '登录尝试');
+    if (refused) throw new Locked();
   }
 
   /** Sends a register code (409 when the mobile is taken) or a reset code (silently not sent to an unknown address). */
@@ -83,11 +87,14 @@ export class H5Auth {
   }
 
   /** A new account from a mobile number and its SMS code; the mobile is also the user name. */
-  async register(input: RegisterInput): Promise<number> {
+  async register(input: RegisterInput, ip: string): Promise<number> {
     const mobile = checkTarget('sms', input.mobile);
     checkPassword(input.password);
-    if (await findAccountByLogin(this.d.db, mobile)) throw new Taken('mobile');
+    const wait = await this.d.registerPerIp.hit(ip);
+    if (wait > 0) throw new RateLimited(wait, '注册');
+    // The code first: without it, the answer is the same whether or not the mobile is registered.
     await this.d.codes.verify({ purpose: 'register', channel: 'sms', to: mobile, code: input.code });
+    if (await findAccountByLogin(this.d.db, mobile)) throw new Taken('mobile');
     const unitId = input.unitFullName ? await this.unitIdOf(input.unitFullName) : null;
     const passwordHash = await hashPassword(input.password);
     try {
@@ -103,30 +110,29 @@ export class H5Auth {
   }
 
   /** A new password by mobile or e-mail code; every session of the account ends. */
-  async resetPassword(input: ResetInput): Promise<void> {
+  async resetPassword(input: ResetInput, ip: string): Promise<void> {
     const to = checkTarget(input.channel, input.to);
     checkPassword(input.newPassword);
     const account = await findAccountByLogin(this.d.db, to);
     // No account: no code was ever sent, so the answer is the same as for a wrong code.
     if (!account) throw new BadRequest('验证码错误或已过期', 'bad_code');
     await this.d.codes.verify({ purpose: 'reset', channel: input.channel, to, code: input.code });
-    await this.setNewPassword(account, input.newPassword);
+    await this.setNewPassword(account, input.newPassword, ip);
     await this.d.sessions.destroyAccount(account.id);
     this.d.logger.info({ accountId: account.id }, 'h5 password reset by code');
   }
 
   /** Changes the password (the old one required); every other session of the account ends. */
-  async changePassword(session: H5Session, input: PasswordChange): Promise<void> {
+  async changePassword(session: H5Session, input: PasswordChange, ip: string): Promise<void> {
     const account = session.accountId ? await findAccountById(this.d.db, session.accountId) : undefined;
     if (!account) throw new Unauthorized(LOGIN_REQUIRED, 'not_logged_in');
-    const key = `account:${account.id}`;
-    if (await this.d.lockout.isLocked(key)) throw new Locked();
     checkPassword(input.newPassword);
+    const key = `account:${account.id}`;
+    await this.countAttempt(key, ip);
     if (!(await verifyPassword(input.oldPassword, account.passwordHash))) {
-      await this.d.lockout.recordFailure(key);
       throw new BadRequest(WRONG_OLD_PASSWORD, 'wrong_password');
     }
-    await this.setNewPassword(account, input.newPassword);
+    await this.setNewPassword(account, input.newPassword, ip);
     await this.d.sessions.destroyAccount(account.id, session.id);
     this.d.logger.info({ accountId: account.id }, 'h5 password changed');
   }
@@ -136,9 +142,9 @@ export class H5Auth {
     if (openid) await bindOpenid(this.d.db, openid, accountId);
   }
 
-  private async setNewPassword(account: Account, password: string): Promise<void> {
+  private async setNewPassword(account: Account, password: string, ip: string): Promise<void> {
     await setPassword(this.d.db, account.id, await hashPassword(password));
-    await this.d.lockout.clear(`account:${account.id}`);
+    await this.d.guard.clear(`account:${account.id}`, ip);
   }
 
   /** The unit of that exact full name, compared as the service-code lookup compares it (both sides normalised). */
