@@ -1,5 +1,5 @@
-import type { CodeRequest, LoginInput, PasswordChange, RegisterInput, ResetInput, SessionInfo } from '../../common/h5-api.js';
-import { AccountTaken, accountBrief, bindOpenid, createAccount, EMAIL_RE, findAccountById, findAccountByLogin, MOBILE_RE, normalizeLogin, setPassword, type Account } from '../accounts/accounts.repo.js';
+import type { CodeRequest, LoginInput, PasswordChange, PasswordChanged, RegisterInput, ResetInput, SessionInfo, WechatBinding } from '../../common/h5-api.js';
+import { AccountTaken, accountBrief, bindingsOf, bindOpenid, createAccount, EMAIL_RE, findAccountById, findAccountByLogin, MOBILE_RE, normalizeLogin, setPassword, unbindAllBut, unbindOpenid, type Account } from '../accounts/accounts.repo.js';
 import { credit } from '../accounts/points.js';
 import { units } from '../accounts/schema.js';
 import { unitNamed } from '../accounts/service-code.js';
@@ -110,7 +110,7 @@ export class H5Auth {
   }
 
   /** A new password by mobile or e-mail code; every session of the account ends. */
-  async resetPassword(input: ResetInput, ip: string): Promise<void> {
+  async resetPassword(input: ResetInput, ip: string, session?: H5Session): Promise<PasswordChanged> {
     const to = checkTarget(input.channel, input.to);
     checkPassword(input.newPassword);
     const account = await findAccountByLogin(this.d.db, to);
@@ -118,12 +118,15 @@ export class H5Auth {
     if (!account) throw new BadRequest('验证码错误或已过期', 'bad_code');
     await this.d.codes.verify({ purpose: 'reset', channel: input.channel, to, code: input.code });
     await this.setNewPassword(account, input.newPassword, ip);
+    // Whoever knew the old password may have bound his WeChat: only the resetting one's stays.
+    const unboundWechat = await unbindAllBut(this.d.db, account.id, session?.openid ?? null);
     await this.d.sessions.destroyAccount(account.id);
-    this.d.logger.info({ accountId: account.id }, 'h5 password reset by code');
+    this.d.logger.info({ accountId: account.id, unboundWechat }, 'h5 password reset by code');
+    return changed('密码已重置，请重新登录', unboundWechat);
   }
 
   /** Changes the password (the old one required); every other session of the account ends. */
-  async changePassword(session: H5Session, input: PasswordChange, ip: string): Promise<void> {
+  async changePassword(session: H5Session, input: PasswordChange, ip: string): Promise<PasswordChanged> {
     const account = session.accountId ? await findAccountById(this.d.db, session.accountId) : undefined;
     if (!account) throw new Unauthorized(LOGIN_REQUIRED, 'not_logged_in');
     checkPassword(input.newPassword);
@@ -133,8 +136,28 @@ export class H5Auth {
       throw new BadRequest(WRONG_OLD_PASSWORD, 'wrong_password');
     }
     await this.setNewPassword(account, input.newPassword, ip);
+    const unboundWechat = await unbindAllBut(this.d.db, account.id, session.openid);
     await this.d.sessions.destroyAccount(account.id, session.id);
-    this.d.logger.info({ accountId: account.id }, 'h5 password changed');
+    this.d.logger.info({ accountId: account.id, unboundWechat }, 'h5 password changed');
+    return changed('密码已修改，其他设备上的登录已退出', unboundWechat);
+  }
+
+  /** The WeChat users bound to the session's account. */
+  async bindings(session: H5Session): Promise<WechatBinding[]> {
+    const accountId = session.accountId;
+    if (!accountId) throw new Unauthorized(LOGIN_REQUIRED, 'not_logged_in');
+    const rows = await bindingsOf(this.d.db, accountId);
+    return rows.map((r) => ({ id: r.id, openid: maskOpenid(r.openid), boundAt: r.boundAt?.toISOString() ?? null, current: r.openid === session.openid }));
+  }
+
+  /** Unbinds one WeChat user from the session's account, and ends that user's other sessions of it. */
+  async unbind(session: H5Session, bindingId: number): Promise<void> {
+    const accountId = session.accountId;
+    if (!accountId) throw new Unauthorized(LOGIN_REQUIRED, 'not_logged_in');
+    const openid = await unbindOpenid(this.d.db, accountId, bindingId);
+    if (!openid) throw new AppError(404, 'not_found', '该微信绑定不存在或已解除');
+    await this.d.sessions.destroyOpenid(accountId, openid, session.id);
+    this.d.logger.info({ accountId }, 'h5 wechat binding removed');
   }
 
   /** Remembers the WeChat user's account: the next OAuth login is silent. */
@@ -152,6 +175,16 @@ export class H5Auth {
     const [row] = await this.d.db.select({ id: units.id }).from(units).where(unitNamed(fullName)).limit(1);
     return row?.id ?? null;
   }
+}
+
+function changed(done: string, unboundWechat: number): PasswordChanged {
+  const message = unboundWechat > 0 ? `${done}；已解除其他 ${unboundWechat} 个微信号的绑定` : done;
+  return { ok: true, unboundWechat, message };
+}
+
+/** oAbc****wxyz: enough for the owner to tell bindings apart, not the openid itself. */
+export function maskOpenid(openid: string): string {
+  return openid.length > 8 ? `${openid.slice(0, 4)}****${openid.slice(-4)}` : '****';
 }
 
 function checkTarget(channel: 'sms' | 'email', to: string): string {

@@ -194,7 +194,7 @@ describe(`H5 login, registration, codes and passwords (${testMode()})`, () => {
     const wrong = await a.post('/api/h5/me/password', { oldPassword: 'not-the-password', newPassword: 'new-password-2' });
     expect(wrong.status).toBe(400);
     expect(wrong.json.error.code).toBe('wrong_password');
-    expect((await a.post('/api/h5/me/password', { oldPassword: 'good-password-1', newPassword: 'new-password-2' })).json).toEqual({ ok: true });
+    expect((await a.post('/api/h5/me/password', { oldPassword: 'good-password-1', newPassword: 'new-password-2' })).json).toEqual({ ok: true, unboundWechat: 0, message: '密码已修改，其他设备上的登录已退出' });
     expect((await a.get('/api/h5/session')).json.user.username).toBe(m);
     expect((await b.get('/api/h5/session')).json.user).toBeNull();
     expect((await client().post('/api/h5/login', { account: m, password: 'good-password-1' })).status).toBe(400);
@@ -211,7 +211,7 @@ describe(`H5 login, registration, codes and passwords (${testMode()})`, () => {
     expect((await c.post('/api/h5/codes', { purpose: 'reset', channel: 'email', to: email })).json).toMatchObject({ sent: true });
     expect(server.simulator!.platform.notices().at(-1)!.text).toContain('【模拟邮件】');
     const reset = { channel: 'email', to: email, code: lastCode(email), newPassword: 'brand-new-pass' };
-    expect((await c.post('/api/h5/password/reset', reset)).json).toEqual({ ok: true });
+    expect((await c.post('/api/h5/password/reset', reset)).json).toEqual({ ok: true, unboundWechat: 0, message: '密码已重置，请重新登录' });
     // A code works once.
     const twice = await c.post('/api/h5/password/reset', { ...reset, newPassword: 'another-new-pass' });
     expect(twice.json.error).toEqual({ code: 'bad_code', message: '验证码错误或已过期' });
