@@ -6,7 +6,7 @@ import { unitNamed } from '../accounts/service-code.js';
 import type { Db } from '../db/client.js';
 import { AppError, BadRequest, Unauthorized } from '../http/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { dummyHash, hashPassword, verifyPassword } from '../staff/password.js';
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from '../staff/password.js';
 import type { LoginGuard } from '../staff/login-throttle.js';
 import { RateLimited, type VerificationCodes } from './codes.js';
 import { LOGIN_REQUIRED, type H5Session } from './h5-state.js';
@@ -66,6 +66,8 @@ export class H5Auth {
       throw new BadRequest(WRONG_PASSWORD, 'wrong_password');
     }
     await this.d.guard.succeeded(key, ip);
+    // The password is known now: an old, cheaper hash is replaced by one at today's cost.
+    if (needsRehash(account.passwordHash)) await setPassword(this.d.db, account.id, await hashPassword(input.password));
     return account.id;
   }
 
