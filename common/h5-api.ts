@@ -20,11 +20,15 @@
  *   POST /api/h5/login      LoginInput          → SessionInfo   (binds the session's openid when present)
  *   POST /api/h5/codes      CodeRequest         → { sent: true, expiresInS: 300, simulated: boolean }
  *   POST /api/h5/register   RegisterInput       → SessionInfo   (mobile + SMS code; binds the openid)
- *   POST /api/h5/password/reset  ResetInput     → { ok: true } (by mobile or e-mail code)
+ *   POST /api/h5/password/reset  ResetInput     → PasswordChanged (by mobile or e-mail code; ends every session and
+ *                                                 unbinds every WeChat but the one resetting)
  *   POST /api/h5/logout                         → { ok: true }  (the openid stays bound: the next menu tap logs in again silently)
  *   GET  /api/h5/me                             → Profile                      (login required: 401 not_logged_in)
  *   PUT  /api/h5/me         ProfileInput        → Profile
- *   POST /api/h5/me/password  PasswordChange    → { ok: true } (ends every other session of the account)
+ *   POST /api/h5/me/password  PasswordChange    → PasswordChanged (ends every other session of the account and
+ *                                                 unbinds every WeChat but this session's)
+ *   GET  /api/h5/me/wechat                      → { items: WechatBinding[] }
+ *   DELETE /api/h5/me/wechat/:id                → { ok: true }  (unbinds it and ends its sessions; 404 not_found)
  *   GET  /api/h5/me/points?page=               → PointsPage
  *   GET  /api/h5/points/ranking                 → { items: RankingRow[]; me: RankingRow | null }
  *   GET  /api/h5/me/applications                → { items: Application[] }
@@ -107,6 +111,25 @@ export interface ProfileInput {
 export interface PasswordChange {
   oldPassword: string;
   newPassword: string;
+}
+
+/** After a password change or reset: what else happened, in words for the user. */
+export interface PasswordChanged {
+  ok: true;
+  /** How many other WeChat users were unbound from the account. */
+  unboundWechat: number;
+  message: string;
+}
+
+/** A WeChat user bound to the account (its next OAuth login is silent). */
+export interface WechatBinding {
+  id: number;
+  /** Masked: oAbc****wxyz. */
+  openid: string;
+  /** ISO time; null for a binding made before the time was recorded. */
+  boundAt: string | null;
+  /** The WeChat user of this session. */
+  current: boolean;
 }
 
 export interface PointsEntry {

@@ -93,7 +93,7 @@ export function createApp(deps: AppDeps): Koa {
   const origin = originCheck({ publicBaseUrl: deps.publicBaseUrl ?? deps.h5?.publicBaseUrl });
   app.use((ctx, next) => (ctx.path === '/wechat' ? next() : origin(ctx, next)));
   // Reads the staff cookie only when one is sent: WeChat pushes pay nothing for it.
-  if (deps.staff) app.use(staffSession(deps.staff.sessions));
+  if (deps.staff) app.use(staffSession(deps.staff.sessions, deps.staff.cookie));
   if (deps.h5) {
     const session = h5Session(deps.h5.sessions, deps.h5.cookie);
     app.use((ctx, next) => (isH5Path(ctx.path) ? session(ctx, next) : next()));

@@ -22,7 +22,7 @@ import { OutboxWorker } from './outbox/outbox.worker.js';
 import { createLocalBus, createRedisBus, type Bus } from './platform/bus.js';
 import { redisNamespace } from './platform/redis-namespace.js';
 import type { Logger } from './platform/logger.js';
-import { memoryLoginThrottle, redisLoginThrottle } from './staff/login-throttle.js';
+import { H5_LOGIN_RULES, LoginGuard, STAFF_LOGIN_RULES } from './staff/login-throttle.js';
 import { StaffSessions } from './staff/sessions.js';
 import { createDeskHub } from './desk/desk.ws.js';
 import { StaffAccounts } from './staff/staff.service.js';
@@ -67,8 +67,8 @@ export interface ServerOverrides {
 const MINUTE = 60_000;
 /** Verification codes: per number or address one a minute and five an hour; per IP twenty an hour. */
 const CODE_RULES = { perTargetMinute: { limit: 1, windowMs: MINUTE }, perTargetHour: { limit: 5, windowMs: 60 * MINUTE }, perIp: { limit: 20, windowMs: 60 * MINUTE } };
-/** Failed H5 logins per IP (the per-account lockout is 5 in 15 minutes). */
-const LOGIN_FAILURES_PER_IP: RateRule = { limit: 50, windowMs: 15 * MINUTE };
+/** Registration attempts per IP (each checks a code; a wrong one must not be free to repeat). */
+const REGISTER_PER_IP: RateRule = { limit: 20, windowMs: 60 * MINUTE };
 
 /**
  * The order of shutdown: stop accepting and finish in-flight requests, then late answers and
@@ -186,7 +186,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     const outbox = new OutboxWorker({ db: database.db, api, bus, logger });
 
     const h5Now = overrides.h5?.now ?? Date.now;
-    const prefix = overrides.h5?.redisPrefix ?? 'h5:';
+    const prefix = overrides.h5?.redisPrefix ?? `${namespace}:h5:`;
     const limiter = (rule: RateRule, name: string) => (redis ? redisRateLimiter(redis, rule, `${prefix}${name}:`, h5Now) : memoryRateLimiter(rule, h5Now));
     const h5Sessions = new H5Sessions(database.db, h5Now);
     const senders = overrides.h5?.senders ?? simulatedSenders(logger, simulator ? (text) => void simulator!.platform.notify(text) : undefined);
@@ -201,8 +201,8 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       db: database.db,
       sessions: h5Sessions,
       codes,
-      lockout: redis ? redisLoginThrottle(redis, h5Now, `${prefix}login-failures:`) : memoryLoginThrottle(h5Now),
-      failuresPerIp: limiter(LOGIN_FAILURES_PER_IP, 'login-ip'),
+      guard: new LoginGuard((rule, name) => limiter(rule, `login-${name}`), H5_LOGIN_RULES),
+      registerPerIp: limiter(REGISTER_PER_IP, 'register-ip'),
       logger,
     });
 
@@ -227,7 +227,11 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       staff: {
         accounts: new StaffAccounts(database.db),
         sessions,
-        throttle: redis ? redisLoginThrottle(redis, Date.now, `${namespace}:staff:login-failures:`) : memoryLoginThrottle(),
+        guard: new LoginGuard(
+          (rule, name) => (redis ? redisRateLimiter(redis, rule, `${namespace}:staff:login-${name}:`) : memoryRateLimiter(rule)),
+          STAFF_LOGIN_RULES,
+        ),
+        cookie: { alwaysSecure: !!config.publicBaseUrl?.startsWith('https://') },
         logger,
       },
       kb: kbAdminService({ db: database.db, bus }),

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Role, UserBrief } from '../../common/h5-api.js';
 import type { Db } from '../db/client.js';
 import { customers } from '../db/schema.js';
@@ -102,8 +102,37 @@ export async function setPassword(db: Db, id: number, passwordHash: string): Pro
 export async function bindOpenid(db: Db, openid: string, accountId: number): Promise<void> {
   await db
     .insert(customers)
-    .values({ openid, accountId })
-    .onConflictDoUpdate({ target: customers.openid, set: { accountId } });
+    .values({ openid, accountId, boundAt: new Date() })
+    .onConflictDoUpdate({ target: customers.openid, set: { accountId, boundAt: new Date() } });
+}
+
+/** The openids bound to an account, newest binding first. */
+export async function bindingsOf(db: Db, accountId: number): Promise<Array<{ id: number; openid: string; boundAt: Date | null }>> {
+  return db
+    .select({ id: customers.id, openid: customers.openid, boundAt: customers.boundAt })
+    .from(customers)
+    .where(eq(customers.accountId, accountId))
+    .orderBy(sql`${customers.boundAt} desc nulls last`, desc(customers.id));
+}
+
+/** Unbinds one of the account's openids (by the customer row's id); the openid it was, or undefined when it was not the account's. */
+export async function unbindOpenid(db: Db, accountId: number, customerId: number): Promise<string | undefined> {
+  const [row] = await db
+    .update(customers)
+    .set({ accountId: null, boundAt: null })
+    .where(and(eq(customers.id, customerId), eq(customers.accountId, accountId)))
+    .returning({ openid: customers.openid });
+  return row?.openid;
+}
+
+/** Unbinds every openid of the account but `keep` (none kept when null); how many were unbound. */
+export async function unbindAllBut(db: Db, accountId: number, keep: string | null): Promise<number> {
+  const rows = await db
+    .update(customers)
+    .set({ accountId: null, boundAt: null })
+    .where(keep ? and(eq(customers.accountId, accountId), ne(customers.openid, keep)) : eq(customers.accountId, accountId))
+    .returning({ id: customers.id });
+  return rows.length;
 }
 
 /** The account bound to an openid, creating the customer row when there is none. */

@@ -54,6 +54,12 @@ export class H5Sessions {
       .delete(h5Sessions)
       .where(exceptId ? and(eq(h5Sessions.accountId, accountId), ne(h5Sessions.id, exceptId)) : eq(h5Sessions.accountId, accountId));
   }
+
+  /** Ends the account's sessions that came with `openid` (its binding was removed), but `exceptId`. */
+  async destroyOpenid(accountId: number, openid: string, exceptId?: string): Promise<void> {
+    const of = and(eq(h5Sessions.accountId, accountId), eq(h5Sessions.openid, openid));
+    await this.db.delete(h5Sessions).where(exceptId ? and(of, ne(h5Sessions.id, exceptId)) : of);
+  }
 }
 
 export interface H5CookieOptions {

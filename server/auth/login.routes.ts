@@ -29,6 +29,8 @@ const schemas = {
   password: z.object({ oldPassword: z.string().max(256), newPassword: z.string().max(256) }),
 };
 
+const bindingId = z.coerce.number().int().positive().max(2_147_483_647);
+
 const parse = <S extends z.ZodType>(schema: S, body: unknown): z.output<S> => parseInput(schema, body, { message: () => '请检查填写的内容' });
 
 /**
@@ -59,18 +61,26 @@ export function loginRoutes(deps: LoginRoutesDeps): Router<H5State> {
     ctx.body = await auth.sendCode(parse(schemas.code, ctx.request.body), ctx.ip);
   });
   router.post('/register', json, async (ctx) => {
-    ctx.body = await signIn(ctx, await auth.register(parse(schemas.register, ctx.request.body)));
+    ctx.body = await signIn(ctx, await auth.register(parse(schemas.register, ctx.request.body), ctx.ip));
   });
   router.post('/password/reset', json, async (ctx) => {
-    await auth.resetPassword(parse(schemas.reset, ctx.request.body));
-    ctx.body = { ok: true };
+    ctx.body = await auth.resetPassword(parse(schemas.reset, ctx.request.body), ctx.ip, ctx.state.h5);
   });
   router.post('/logout', async (ctx) => {
     await endH5Session(ctx, deps.sessions, deps.cookie);
     ctx.body = { ok: true };
   });
   router.post('/me/password', requireUser(), json, async (ctx) => {
-    await auth.changePassword(ctx.state.h5!, parse(schemas.password, ctx.request.body));
+    ctx.body = await auth.changePassword(ctx.state.h5!, parse(schemas.password, ctx.request.body), ctx.ip);
+  });
+  router.get('/me/wechat', requireUser(), async (ctx) => {
+    ctx.set('cache-control', 'no-store');
+    ctx.body = { items: await auth.bindings(ctx.state.h5!) };
+  });
+  // DELETE is a write: the Origin check in front of /api/h5 covers it like a POST.
+  router.delete('/me/wechat/:id', requireUser(), async (ctx) => {
+    const id = parse(bindingId, ctx.params.id);
+    await auth.unbind(ctx.state.h5!, id);
     ctx.body = { ok: true };
   });
 

@@ -1,13 +1,13 @@
-import type { CodeRequest, LoginInput, PasswordChange, RegisterInput, ResetInput, SessionInfo } from '../../common/h5-api.js';
-import { AccountTaken, accountBrief, bindOpenid, createAccount, EMAIL_RE, findAccountById, findAccountByLogin, MOBILE_RE, normalizeLogin, setPassword, type Account } from '../accounts/accounts.repo.js';
+import type { CodeRequest, LoginInput, PasswordChange, PasswordChanged, RegisterInput, ResetInput, SessionInfo, WechatBinding } from '../../common/h5-api.js';
+import { AccountTaken, accountBrief, bindingsOf, bindOpenid, createAccount, EMAIL_RE, findAccountById, findAccountByLogin, MOBILE_RE, normalizeLogin, setPassword, unbindAllBut, unbindOpenid, type Account } from '../accounts/accounts.repo.js';
 import { credit } from '../accounts/points.js';
 import { units } from '../accounts/schema.js';
 import { unitNamed } from '../accounts/service-code.js';
 import type { Db } from '../db/client.js';
 import { AppError, BadRequest, Unauthorized } from '../http/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { dummyHash, hashPassword, verifyPassword } from '../staff/password.js';
-import type { LoginThrottle } from '../staff/login-throttle.js';
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from '../staff/password.js';
+import type { LoginGuard } from '../staff/login-throttle.js';
 import { RateLimited, type VerificationCodes } from './codes.js';
 import { LOGIN_REQUIRED, type H5Session } from './h5-state.js';
 import type { H5Sessions } from './h5-session.js';
@@ -34,10 +34,10 @@ export interface H5AuthDeps {
   db: Db;
   sessions: H5Sessions;
   codes: VerificationCodes;
-  /** Lockout: 5 failures in 15 minutes per account (the staff login's throttle, with its own keys). */
-  lockout: LoginThrottle;
-  /** Failed logins per IP, against guessing across many accounts. */
-  failuresPerIp: RateLimiter;
+  /** Guessing limits (per account and IP, per account, per IP), counted before the password is checked. */
+  guard: LoginGuard;
+  /** Registration attempts per IP: each one costs a code check and a hash. */
+  registerPerIp: RateLimiter;
   logger: Logger;
 }
 
@@ -58,18 +58,24 @@ export class H5Auth {
   async login(input: LoginInput, ip: string): Promise<number> {
     const account = await findAccountByLogin(this.d.db, input.account);
     const key = account ? `account:${account.id}` : `login:${normalizeLogin(input.account)}`;
-    if (await this.d.lockout.isLocked(key)) throw new Locked();
+    await this.countAttempt(key, ip);
     // An unknown account costs one scrypt too: the answer's timing does not tell which exist.
     const ok = await verifyPassword(input.password, account?.passwordHash ?? (await dummyHash()));
     if (!account || !ok) {
-      await this.d.lockout.recordFailure(key);
-      const wait = await this.d.failuresPerIp.hit(ip);
       this.d.logger.info({ accountId: account?.id ?? null }, 'h5 login failed');
-      if (wait > 0) throw new RateLimited(wait, '登录尝试');
       throw new BadRequest(WRONG_PASSWORD, 'wrong_password');
     }
-    await this.d.lockout.clear(key);
+    await this.d.guard.succeeded(key, ip);
+    // The password is known now: an old, cheaper hash is replaced by one at today's cost.
+    if (needsRehash(account.passwordHash)) await setPassword(this.d.db, account.id, await hashPassword(input.password));
     return account.id;
+  }
+
+  /** One attempt against the guessing limits, before any password is checked: 423 locked, 429 for an IP guessing. */
+  private async countAttempt(key: string, ip: string): Promise<void> {
+    const refused = await this.d.guard.attempt(key, ip);
+    if (refused?.reason === 'ip') throw new RateLimited(refused.waitMs, '登录尝试');
+    if (refused) throw new Locked();
   }
 
   /** Sends a register code (409 when the mobile is taken) or a reset code (silently not sent to an unknown address). */
@@ -83,11 +89,14 @@ export class H5Auth {
   }
 
   /** A new account from a mobile number and its SMS code; the mobile is also the user name. */
-  async register(input: RegisterInput): Promise<number> {
+  async register(input: RegisterInput, ip: string): Promise<number> {
     const mobile = checkTarget('sms', input.mobile);
     checkPassword(input.password);
-    if (await findAccountByLogin(this.d.db, mobile)) throw new Taken('mobile');
+    const wait = await this.d.registerPerIp.hit(ip);
+    if (wait > 0) throw new RateLimited(wait, '注册');
+    // The code first: without it, the answer is the same whether or not the mobile is registered.
     await this.d.codes.verify({ purpose: 'register', channel: 'sms', to: mobile, code: input.code });
+    if (await findAccountByLogin(this.d.db, mobile)) throw new Taken('mobile');
     const unitId = input.unitFullName ? await this.unitIdOf(input.unitFullName) : null;
     const passwordHash = await hashPassword(input.password);
     try {
@@ -103,32 +112,54 @@ export class H5Auth {
   }
 
   /** A new password by mobile or e-mail code; every session of the account ends. */
-  async resetPassword(input: ResetInput): Promise<void> {
+  async resetPassword(input: ResetInput, ip: string, session?: H5Session): Promise<PasswordChanged> {
     const to = checkTarget(input.channel, input.to);
     checkPassword(input.newPassword);
     const account = await findAccountByLogin(this.d.db, to);
     // No account: no code was ever sent, so the answer is the same as for a wrong code.
     if (!account) throw new BadRequest('验证码错误或已过期', 'bad_code');
     await this.d.codes.verify({ purpose: 'reset', channel: input.channel, to, code: input.code });
-    await this.setNewPassword(account, input.newPassword);
+    await this.setNewPassword(account, input.newPassword, ip);
+    // Whoever knew the old password may have bound his WeChat: only the resetting one's stays.
+    const unboundWechat = await unbindAllBut(this.d.db, account.id, session?.openid ?? null);
     await this.d.sessions.destroyAccount(account.id);
-    this.d.logger.info({ accountId: account.id }, 'h5 password reset by code');
+    this.d.logger.info({ accountId: account.id, unboundWechat }, 'h5 password reset by code');
+    return changed('密码已重置，请重新登录', unboundWechat);
   }
 
   /** Changes the password (the old one required); every other session of the account ends. */
-  async changePassword(session: H5Session, input: PasswordChange): Promise<void> {
+  async changePassword(session: H5Session, input: PasswordChange, ip: string): Promise<PasswordChanged> {
     const account = session.accountId ? await findAccountById(this.d.db, session.accountId) : undefined;
     if (!account) throw new Unauthorized(LOGIN_REQUIRED, 'not_logged_in');
-    const key = `account:${account.id}`;
-    if (await this.d.lockout.isLocked(key)) throw new Locked();
     checkPassword(input.newPassword);
+    const key = `account:${account.id}`;
+    await this.countAttempt(key, ip);
     if (!(await verifyPassword(input.oldPassword, account.passwordHash))) {
-      await this.d.lockout.recordFailure(key);
       throw new BadRequest(WRONG_OLD_PASSWORD, 'wrong_password');
     }
-    await this.setNewPassword(account, input.newPassword);
+    await this.setNewPassword(account, input.newPassword, ip);
+    const unboundWechat = await unbindAllBut(this.d.db, account.id, session.openid);
     await this.d.sessions.destroyAccount(account.id, session.id);
-    this.d.logger.info({ accountId: account.id }, 'h5 password changed');
+    this.d.logger.info({ accountId: account.id, unboundWechat }, 'h5 password changed');
+    return changed('密码已修改，其他设备上的登录已退出', unboundWechat);
+  }
+
+  /** The WeChat users bound to the session's account. */
+  async bindings(session: H5Session): Promise<WechatBinding[]> {
+    const accountId = session.accountId;
+    if (!accountId) throw new Unauthorized(LOGIN_REQUIRED, 'not_logged_in');
+    const rows = await bindingsOf(this.d.db, accountId);
+    return rows.map((r) => ({ id: r.id, openid: maskOpenid(r.openid), boundAt: r.boundAt?.toISOString() ?? null, current: r.openid === session.openid }));
+  }
+
+  /** Unbinds one WeChat user from the session's account, and ends that user's other sessions of it. */
+  async unbind(session: H5Session, bindingId: number): Promise<void> {
+    const accountId = session.accountId;
+    if (!accountId) throw new Unauthorized(LOGIN_REQUIRED, 'not_logged_in');
+    const openid = await unbindOpenid(this.d.db, accountId, bindingId);
+    if (!openid) throw new AppError(404, 'not_found', '该微信绑定不存在或已解除');
+    await this.d.sessions.destroyOpenid(accountId, openid, session.id);
+    this.d.logger.info({ accountId }, 'h5 wechat binding removed');
   }
 
   /** Remembers the WeChat user's account: the next OAuth login is silent. */
@@ -136,9 +167,9 @@ export class H5Auth {
     if (openid) await bindOpenid(this.d.db, openid, accountId);
   }
 
-  private async setNewPassword(account: Account, password: string): Promise<void> {
+  private async setNewPassword(account: Account, password: string, ip: string): Promise<void> {
     await setPassword(this.d.db, account.id, await hashPassword(password));
-    await this.d.lockout.clear(`account:${account.id}`);
+    await this.d.guard.clear(`account:${account.id}`, ip);
   }
 
   /** The unit of that exact full name, compared as the service-code lookup compares it (both sides normalised). */
@@ -146,6 +177,16 @@ export class H5Auth {
     const [row] = await this.d.db.select({ id: units.id }).from(units).where(unitNamed(fullName)).limit(1);
     return row?.id ?? null;
   }
+}
+
+function changed(done: string, unboundWechat: number): PasswordChanged {
+  const message = unboundWechat > 0 ? `${done}；已解除其他 ${unboundWechat} 个微信号的绑定` : done;
+  return { ok: true, unboundWechat, message };
+}
+
+/** oAbc****wxyz: enough for the owner to tell bindings apart, not the openid itself. */
+export function maskOpenid(openid: string): string {
+  return openid.length > 8 ? `${openid.slice(0, 4)}****${openid.slice(-4)}` : '****';
 }
 
 function checkTarget(channel: 'sms' | 'email', to: string): string {

@@ -6,6 +6,7 @@ import type { Db } from '../db/client.js';
 import type { Logger } from '../platform/logger.js';
 import type { WeChatApi } from '../wechat/api-client.js';
 import { WeChatApiError } from '../wechat/api-errors.js';
+import { OAuthStates } from './oauth-state.js';
 import { isSecure, secureCookies, startH5Session, type H5CookieOptions, type H5Sessions } from './h5-session.js';
 import type { H5State } from './h5-state.js';
 import { ownOrigin } from './origin-check.js';
@@ -37,14 +38,18 @@ export interface OAuthRoutesDeps {
 /**
  * OAuth silent login (snsapi_base; DESIGN.md §3 "OAuth", common/h5-api.ts):
  *   GET /auth/wechat?to=  → WeChat's authorize page with a random state, also kept in an
- *                           httpOnly cookie (the state ties the callback to this browser: CSRF);
- *   GET /auth/wechat/callback?code&state → checks the state, exchanges the code for the openid,
+ *                           httpOnly cookie (the state ties the callback to this browser: CSRF)
+ *                           and on the server (single use: oauth-state.ts);
+ *   GET /auth/wechat/callback?code&state → checks and consumes the state, exchanges the code for the openid,
  *                           starts a session (with the bound account, if any) → `to`.
  * Every failure of the callback is a Chinese retry page (400), never a 500.
  */
 export function oauthRoutes(deps: OAuthRoutesDeps): Router<H5State> {
   const router = new Router<H5State>({ prefix: '/auth/wechat' });
+  // Without PUBLIC_BASE_URL, the request's own origin: X-Forwarded-Host and -Proto count only
+  // behind a trusted proxy (TRUST_PROXY; Koa ignores them when app.proxy is off).
   const base = (ctx: Context) => deps.publicBaseUrl ?? ownOrigin(ctx);
+  const states = new OAuthStates(deps.db, STATE_TTL_MS);
 
   router.get('/', async (ctx) => {
     const to = safeReturnPath(ctx.query.to);
@@ -53,6 +58,7 @@ export function oauthRoutes(deps: OAuthRoutesDeps): Router<H5State> {
     // invisible and quick, and it names the WeChat user who tapped now (on the simulator's phone
     // page several users share one browser; a stale session would show another user's page).
     const state = randomBytes(16).toString('base64url');
+    await states.issue(state);
     secureCookies(ctx, deps.cookie);
     ctx.cookies.set(STATE_COOKIE, `${state}.${Buffer.from(to).toString('base64url')}`, {
       httpOnly: true,
@@ -80,7 +86,7 @@ export function oauthRoutes(deps: OAuthRoutesDeps): Router<H5State> {
     ctx.cookies.set(STATE_COOKIE, '', { httpOnly: true, sameSite: 'lax', secure: isSecure(ctx, deps.cookie), path: '/auth/wechat', maxAge: 0, overwrite: true });
     const state = typeof ctx.query.state === 'string' ? ctx.query.state : '';
     const code = typeof ctx.query.code === 'string' ? ctx.query.code : '';
-    if (!cookieState || !sameString(state, cookieState)) return retry(RETRY.badState);
+    if (!cookieState || !sameString(state, cookieState) || !(await states.consume(state))) return retry(RETRY.badState);
     if (!code) return retry(RETRY.badCode);
     try {
       const { openid } = await deps.api.oauthExchange(code);

@@ -4,7 +4,8 @@ import { conversations, customers, messages } from '../db/schema.js';
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
-export type Customer = typeof customers.$inferSelect;
+/** A customer as the chat path uses it; when its account was bound is the H5's concern (个人中心). */
+export type Customer = Omit<typeof customers.$inferSelect, 'boundAt'>;
 export type Conversation = typeof conversations.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;

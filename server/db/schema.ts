@@ -23,6 +23,8 @@ export const customers = pgTable('customers', {
   lastInteractionAt: timestamp('last_interaction_at', { withTimezone: true }),
   /** The bound account (OAuth binding, issue #5); null = not bound yet. */
   accountId: integer('account_id').references(() => accounts.id),
+  /** When the openid was bound to account_id (个人中心 lists the bindings with it). */
+  boundAt: timestamp('bound_at', { withTimezone: true }),
   /** A closed human chat waiting for its 1–5 rating (issue #4), and when it was asked. */
   ratingPendingConversationId: integer('rating_pending_conversation_id'),
   ratingAskedAt: timestamp('rating_asked_at', { withTimezone: true }),

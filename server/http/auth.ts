@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { StaffMe, StaffRole } from '../../common/staff-api.js';
-import { sessionToken, setSessionCookie } from '../staff/cookie.js';
+import { sessionToken, setSessionCookie, type StaffCookieOptions } from '../staff/cookie.js';
 import type { StaffSessions } from '../staff/sessions.js';
 import { Forbidden, Unauthorized } from './errors.js';
 
@@ -16,7 +16,7 @@ export interface StaffState {
  * cookie) forward. Never refuses: requireStaff() does. Requests without the cookie (WeChat
  * pushes, the H5 pages) cost nothing.
  */
-export function staffSession(sessions: StaffSessions): Middleware<StaffState> {
+export function staffSession(sessions: StaffSessions, cookie?: StaffCookieOptions): Middleware<StaffState> {
   return async (ctx, next) => {
     const token = sessionToken(ctx);
     if (token) {
@@ -24,7 +24,7 @@ export function staffSession(sessions: StaffSessions): Middleware<StaffState> {
       if (session) {
         ctx.state.staff = session.staff;
         ctx.state.staffToken = token;
-        setSessionCookie(ctx, token);
+        setSessionCookie(ctx, token, cookie);
       }
     }
     await next();

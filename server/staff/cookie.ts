@@ -3,26 +3,31 @@ import { SESSION_TTL_MS } from './sessions.js';
 
 export const SESSION_COOKIE = 'staff_session';
 
-/**
- * httpOnly (no script reads it), SameSite=Lax (no cross-site POST carries it), and Secure when
- * the request came over https, directly or through a proxy saying X-Forwarded-Proto: https
- * (ctx.secure honours that header because the app sets `proxy = true`).
- */
-export function setSessionCookie(ctx: Context, token: string): void {
-  ctx.cookies.set(SESSION_COOKIE, token, {
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: ctx.secure,
-    path: '/',
-    maxAge: SESSION_TTL_MS,
-    overwrite: true,
-  });
+export interface StaffCookieOptions {
+  /** PUBLIC_BASE_URL is https: Secure even when the proxy does not say X-Forwarded-Proto. */
+  alwaysSecure: boolean;
 }
 
-export function clearSessionCookie(ctx: Context): void {
-  ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', secure: ctx.secure, path: '/', maxAge: 0, overwrite: true });
+/**
+ * httpOnly (no script reads it), SameSite=Lax (no cross-site POST carries it), and Secure when
+ * the public address is https, or the request came over https (directly, or through a trusted
+ * proxy saying X-Forwarded-Proto: https).
+ */
+export function setSessionCookie(ctx: Context, token: string, opts?: StaffCookieOptions): void {
+  ctx.cookies.set(SESSION_COOKIE, token, { ...attributes(ctx, opts), maxAge: SESSION_TTL_MS });
+}
+
+export function clearSessionCookie(ctx: Context, opts?: StaffCookieOptions): void {
+  ctx.cookies.set(SESSION_COOKIE, '', { ...attributes(ctx, opts), maxAge: 0 });
 }
 
 export function sessionToken(ctx: Context): string | undefined {
   return ctx.cookies.get(SESSION_COOKIE) || undefined;
+}
+
+function attributes(ctx: Context, opts?: StaffCookieOptions) {
+  const secure = ctx.secure || !!opts?.alwaysSecure;
+  // `cookies` refuses a Secure cookie on a request it believes is http; behind an https PUBLIC_BASE_URL it is not.
+  if (secure) (ctx.cookies as unknown as { secure: boolean }).secure = true;
+  return { httpOnly: true, sameSite: 'lax' as const, secure, path: '/', overwrite: true };
 }

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from './password.js';
+import { hashPassword, needsRehash, verifyPassword } from './password.js';
 
 describe('staff password hashes', () => {
   it('never contain the password and use the documented format', async () => {
     const hash = await hashPassword('correct horse');
     expect(hash).not.toContain('correct horse');
-    expect(hash).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{86}$/);
+    expect(hash).toMatch(/^scrypt\$131072\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{86}$/);
+  });
+
+  it('ask for a rehash when made with weaker parameters than N=2^17, r=8, p=1', async () => {
+    expect(needsRehash(await hashPassword('fresh-pass'))).toBe(false);
+    expect(needsRehash('scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).toBe(true);
   });
 
   it('are salted: the same password hashes differently each time', async () => {

@@ -1,15 +1,19 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 /**
- * Staff password hashes, stored as one string:
+ * Password hashes (staff and H5 accounts), stored as one string:
  *
  *   scrypt$<N>$<r>$<p>$<salt, base64url>$<derived key, base64url>
  *
  * N, r and p are the scrypt cost parameters the hash was made with, so they can be raised
  * later without breaking existing hashes. The salt is 16 random bytes, the key 64 bytes.
  * Verification recomputes the key with the stored parameters and compares in constant time.
+ *
+ * N=2^17, r=8, p=1 is OWASP's minimum for scrypt (Password Storage Cheat Sheet): 128 MiB and
+ * about 0.3-0.5 s per hash. Hashes made with weaker parameters still verify, and the login
+ * that proves the password replaces them (needsRehash).
  */
-const N = 16384;
+const N = 2 ** 17;
 const R = 8;
 const P = 1;
 const KEY_LEN = 64;
@@ -17,6 +21,7 @@ const SALT_LEN = 16;
 
 function scrypt(password: string, salt: Buffer, keyLen: number, opts: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    // scrypt needs 128·N·r bytes; Node's default maxmem (32 MiB) would refuse N=2^17.
     scryptCb(password.normalize('NFKC'), salt, keyLen, { ...opts, maxmem: 128 * opts.N! * opts.r! * 2 }, (err, key) =>
       err ? reject(err) : resolve(key),
     );
@@ -35,6 +40,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (!parsed) return false;
   const key = await scrypt(password, parsed.salt, parsed.key.length, { N: parsed.n, r: parsed.r, p: parsed.p });
   return timingSafeEqual(key, parsed.key);
+}
+
+/** True when `stored` was made with weaker parameters than today's (or cannot be read): hash the password again. */
+export function needsRehash(stored: string): boolean {
+  const parsed = parseHash(stored);
+  return !parsed || parsed.n < N || parsed.r < R || parsed.p < P;
 }
 
 /**

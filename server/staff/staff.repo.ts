@@ -14,3 +14,7 @@ export async function findStaffByUsername(db: Db, username: string): Promise<Sta
   const [row] = await db.select().from(staff).where(eq(staff.username, username)).limit(1);
   return row;
 }
+
+export async function setStaffPasswordHash(db: Db, id: number, passwordHash: string): Promise<void> {
+  await db.update(staff).set({ passwordHash }).where(eq(staff.id, id));
+}

@@ -5,15 +5,17 @@ import type { StaffMe } from '../../common/staff-api.js';
 import { requireStaff, type StaffState } from '../http/auth.js';
 import { AppError, BadRequest, Unauthorized } from '../http/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { clearSessionCookie, sessionToken, setSessionCookie } from './cookie.js';
-import type { LoginThrottle } from './login-throttle.js';
+import { clearSessionCookie, sessionToken, setSessionCookie, type StaffCookieOptions } from './cookie.js';
+import type { LoginGuard } from './login-throttle.js';
 import type { StaffSessions } from './sessions.js';
 import type { StaffAccounts } from './staff.service.js';
 
 export interface StaffRoutesDeps {
   accounts: StaffAccounts;
   sessions: StaffSessions;
-  throttle: LoginThrottle;
+  /** Guessing limits, counted before the password is checked. */
+  guard: LoginGuard;
+  cookie?: StaffCookieOptions;
   logger: Logger;
 }
 
@@ -40,19 +42,19 @@ export function staffRoutes(deps: StaffRoutesDeps): Router<StaffState> {
     const body = loginBody.safeParse(ctx.request.body);
     if (!body.success) throw new BadRequest('请输入用户名和密码', 'invalid_login');
     const key = body.data.username.trim().toLowerCase();
-    if (await deps.throttle.isLocked(key)) {
-      deps.logger.warn({ username: key }, 'staff login refused: locked out');
+    const refused = await deps.guard.attempt(key, ctx.ip);
+    if (refused) {
+      deps.logger.warn({ username: key, reason: refused.reason }, 'staff login refused: too many attempts');
       throw new TooManyAttempts();
     }
     const me = await deps.accounts.authenticate(body.data.username, body.data.password);
     if (!me) {
-      await deps.throttle.recordFailure(key);
       deps.logger.info({ username: key }, 'staff login failed');
       throw new Unauthorized(BAD_CREDENTIALS, 'bad_credentials');
     }
-    await deps.throttle.clear(key);
+    await deps.guard.succeeded(key, ctx.ip);
     const { token } = await deps.sessions.open(me.id);
-    setSessionCookie(ctx, token);
+    setSessionCookie(ctx, token, deps.cookie);
     deps.logger.info({ staffId: me.id, role: me.role }, 'staff logged in');
     ctx.body = me satisfies StaffMe;
   });
@@ -60,7 +62,7 @@ export function staffRoutes(deps: StaffRoutesDeps): Router<StaffState> {
   router.delete('/session', async (ctx) => {
     const token = sessionToken(ctx);
     if (token) await deps.sessions.close(token);
-    clearSessionCookie(ctx);
+    clearSessionCookie(ctx, deps.cookie);
     ctx.status = 204;
   });
 

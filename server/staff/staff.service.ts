@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { STAFF_ROLES, type StaffMe, type StaffRole } from '../../common/staff-api.js';
 import type { Db } from '../db/client.js';
 import { AppError, BadRequest } from '../http/errors.js';
-import { dummyHash, hashPassword, verifyPassword } from './password.js';
-import { findStaffByUsername, insertStaff } from './staff.repo.js';
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
+import { findStaffByUsername, insertStaff, setStaffPasswordHash } from './staff.repo.js';
 
 /** Usernames are case-insensitive: stored and looked up in lower case. */
 export const usernameSchema = z
@@ -46,7 +46,10 @@ export class StaffAccounts {
     const row = name.success ? await findStaffByUsername(this.db, name.data) : undefined;
     // Verify even for an unknown username, against a dummy hash: same work, same timing.
     const ok = await verifyPassword(password, row?.passwordHash ?? (await dummyHash()));
-    return row && ok ? toMe(row) : undefined;
+    if (!row || !ok) return undefined;
+    // The password is known now: an old, cheaper hash is replaced by one at today's cost.
+    if (needsRehash(row.passwordHash)) await setStaffPasswordHash(this.db, row.id, await hashPassword(password));
+    return toMe(row);
   }
 }
 

@@ -11,7 +11,8 @@ import { accountsModule } from '../../server/accounts/routes.js';
 import { staffSession, type StaffState } from '../../server/http/auth.js';
 import { errorMiddleware } from '../../server/http/error-middleware.js';
 import { silentLogger } from '../../server/platform/logger.js';
-import { memoryLoginThrottle } from '../../server/staff/login-throttle.js';
+import { memoryRateLimiter } from '../../server/auth/rate-limit.js';
+import { LoginGuard, STAFF_LOGIN_RULES } from '../../server/staff/login-throttle.js';
 import { StaffSessions } from '../../server/staff/sessions.js';
 import { staffRoutes } from '../../server/staff/staff.routes.js';
 import { StaffAccounts } from '../../server/staff/staff.service.js';
@@ -75,7 +76,7 @@ export async function startAccountsApp(storage: StorageTarget): Promise<Accounts
   // As server/app.ts mounts them: the staff routers, then the H5 routers (each types its own ctx.state).
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const routers: Array<Router<any>> = [
-    staffRoutes({ accounts: staff, sessions, throttle: memoryLoginThrottle(), logger: silentLogger }),
+    staffRoutes({ accounts: staff, sessions, guard: new LoginGuard((rule) => memoryRateLimiter(rule), STAFF_LOGIN_RULES), logger: silentLogger }),
     ...module.adminRoutes,
     ...module.h5Routes,
   ];

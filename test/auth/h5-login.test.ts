@@ -39,7 +39,7 @@ describe(`H5 login, registration, codes and passwords (${testMode()})`, () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer(await freshStorageTarget(), { overrides: { h5: { now: () => clock, redisPrefix: `test:${Math.random().toString(36).slice(2)}:` } } });
+    server = await startTestServer(await freshStorageTarget(), { env: { TRUST_PROXY: '1' }, overrides: { h5: { now: () => clock, redisPrefix: `test:${Math.random().toString(36).slice(2)}:` } } });
   });
   afterAll(async () => {
     await server?.close();
@@ -86,14 +86,17 @@ describe(`H5 login, registration, codes and passwords (${testMode()})`, () => {
     }
   });
 
-  it('locks the account after 5 failures in 15 minutes with a clear message, even for the right password, and unlocks after', async () => {
+  it('locks the account for an address after 5 failures in 15 minutes with a clear message, even for the right password, and unlocks after', async () => {
     await seedAccount({ username: 'locked1', mobile: '13600000002' });
-    for (let i = 0; i < 5; i++) expect((await client().post('/api/h5/login', { account: i % 2 ? 'locked1' : '13600000002', password: `bad-${i}-password` })).status).toBe(400);
-    const res = await client().post('/api/h5/login', { account: 'locked1', password: 'right-password-1' });
+    const ip = `10.1.9.${++n}`;
+    for (let i = 0; i < 5; i++) expect((await client(ip).post('/api/h5/login', { account: i % 2 ? 'locked1' : '13600000002', password: `bad-${i}-password` })).status).toBe(400);
+    const res = await client(ip).post('/api/h5/login', { account: 'locked1', password: 'right-password-1' });
     expect(res.status).toBe(423);
     expect(res.json.error).toEqual({ code: 'locked', message: '登录失败次数过多，账号已锁定，请15分钟后再试' });
-    clock += 15 * MINUTE + 1000;
+    // The guesses do not lock the owner out from another address.
     expect((await client().post('/api/h5/login', { account: 'locked1', password: 'right-password-1' })).status).toBe(200);
+    clock += 15 * MINUTE + 1000;
+    expect((await client(ip).post('/api/h5/login', { account: 'locked1', password: 'right-password-1' })).status).toBe(200);
   });
 
   it('registers by mobile and SMS code, credits the registration points once, logs in, and refuses a taken mobile with 409', async () => {
@@ -191,7 +194,7 @@ describe(`H5 login, registration, codes and passwords (${testMode()})`, () => {
     const wrong = await a.post('/api/h5/me/password', { oldPassword: 'not-the-password', newPassword: 'new-password-2' });
     expect(wrong.status).toBe(400);
     expect(wrong.json.error.code).toBe('wrong_password');
-    expect((await a.post('/api/h5/me/password', { oldPassword: 'good-password-1', newPassword: 'new-password-2' })).json).toEqual({ ok: true });
+    expect((await a.post('/api/h5/me/password', { oldPassword: 'good-password-1', newPassword: 'new-password-2' })).json).toEqual({ ok: true, unboundWechat: 0, message: '密码已修改，其他设备上的登录已退出' });
     expect((await a.get('/api/h5/session')).json.user.username).toBe(m);
     expect((await b.get('/api/h5/session')).json.user).toBeNull();
     expect((await client().post('/api/h5/login', { account: m, password: 'good-password-1' })).status).toBe(400);
@@ -208,7 +211,7 @@ describe(`H5 login, registration, codes and passwords (${testMode()})`, () => {
     expect((await c.post('/api/h5/codes', { purpose: 'reset', channel: 'email', to: email })).json).toMatchObject({ sent: true });
     expect(server.simulator!.platform.notices().at(-1)!.text).toContain('【模拟邮件】');
     const reset = { channel: 'email', to: email, code: lastCode(email), newPassword: 'brand-new-pass' };
-    expect((await c.post('/api/h5/password/reset', reset)).json).toEqual({ ok: true });
+    expect((await c.post('/api/h5/password/reset', reset)).json).toEqual({ ok: true, unboundWechat: 0, message: '密码已重置，请重新登录' });
     // A code works once.
     const twice = await c.post('/api/h5/password/reset', { ...reset, newPassword: 'another-new-pass' });
     expect(twice.json.error).toEqual({ code: 'bad_code', message: '验证码错误或已过期' });

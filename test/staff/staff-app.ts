@@ -8,7 +8,8 @@ import { errorMiddleware } from '../../server/http/error-middleware.js';
 import { staffSession, type StaffState } from '../../server/http/auth.js';
 import { silentLogger } from '../../server/platform/logger.js';
 import { serveConsole } from '../../server/staff/console-static.js';
-import { memoryLoginThrottle, redisLoginThrottle, type LoginThrottle } from '../../server/staff/login-throttle.js';
+import { memoryRateLimiter, redisRateLimiter, type RateLimiterFactory } from '../../server/auth/rate-limit.js';
+import { LoginGuard, STAFF_LOGIN_RULES } from '../../server/staff/login-throttle.js';
 import { StaffSessions } from '../../server/staff/sessions.js';
 import { staffRoutes } from '../../server/staff/staff.routes.js';
 import { StaffAccounts } from '../../server/staff/staff.service.js';
@@ -29,19 +30,23 @@ export interface StaffTestApp {
 export async function startStaffApp(storage: StorageTarget, extra: Array<Router<StaffState>> = [], opts: { console?: boolean } = {}): Promise<StaffTestApp> {
   const database = await openDatabase(storage.databaseUrl ? { databaseUrl: storage.databaseUrl } : { dataDir: storage.dataDir! });
   let redis: Redis | undefined;
-  let throttle: LoginThrottle = memoryLoginThrottle();
+  let limiter: RateLimiterFactory = (rule) => memoryRateLimiter(rule);
   if (storage.redisUrl) {
-    redis = new Redis(storage.redisUrl);
-    throttle = redisLoginThrottle(redis, Date.now, `test:${Math.random().toString(36).slice(2)}:`);
+    const r = (redis = new Redis(storage.redisUrl));
+    const prefix = `test:${Math.random().toString(36).slice(2)}:`;
+    limiter = (rule, name) => redisRateLimiter(r, rule, `${prefix}${name}:`);
   }
+  const guard = new LoginGuard(limiter, STAFF_LOGIN_RULES);
   const accounts = new StaffAccounts(database.db);
   const sessions = new StaffSessions(database.db);
   const app = new Koa<StaffState>();
+  // As TRUST_PROXY=1: the tests name each client's address in X-Forwarded-For.
   app.proxy = true;
+  app.maxIpsCount = 1;
   app.silent = true;
   app.use(errorMiddleware(silentLogger));
   app.use(staffSession(sessions));
-  for (const router of [staffRoutes({ accounts, sessions, throttle, logger: silentLogger }), ...extra]) {
+  for (const router of [staffRoutes({ accounts, sessions, guard, logger: silentLogger }), ...extra]) {
     app.use(router.routes());
     app.use(router.allowedMethods());
   }

@@ -1,5 +1,5 @@
 /** Session, login, registration, verification codes and password recovery (common/h5-api.ts). */
-import type { CodeRequest, LoginInput, RegisterInput, ResetInput, SessionInfo } from '../../../common/h5-api';
+import type { CodeRequest, LoginInput, PasswordChanged, RegisterInput, ResetInput, SessionInfo } from '../../../common/h5-api';
 import { request } from './http';
 
 export const getSession = (): Promise<SessionInfo> => request('GET', '/api/h5/session');
@@ -7,5 +7,5 @@ export const login = (input: LoginInput): Promise<SessionInfo> => request('POST'
 export const sendCode = (input: CodeRequest): Promise<{ sent: true; expiresInS: number; simulated: boolean }> =>
   request('POST', '/api/h5/codes', { body: input });
 export const register = (input: RegisterInput): Promise<SessionInfo> => request('POST', '/api/h5/register', { body: input });
-export const resetPassword = (input: ResetInput): Promise<{ ok: true }> => request('POST', '/api/h5/password/reset', { body: input });
+export const resetPassword = (input: ResetInput): Promise<PasswordChanged> => request('POST', '/api/h5/password/reset', { body: input });
 export const logout = (): Promise<{ ok: true }> => request('POST', '/api/h5/logout');

@@ -1,0 +1,1 @@
+ALTER TABLE "customers" ADD COLUMN "bound_at" timestamp with time zone;
