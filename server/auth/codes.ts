@@ -77,9 +77,14 @@ export class VerificationCodes {
   /**
    * Counts the request against the limits (429 rate_limited), then stores and sends a code.
    * `deliver: false` stores nothing and sends nothing but answers the same, so a reset request
-   * for an unknown address does not reveal that it is unknown.
+   * for an unknown address does not reveal that it is unknown; `{ notice }` sends that text
+   * instead of a code (a register code asked for a number that already has an account).
    */
-  async send(req: { purpose: Purpose; channel: Channel; to: string }, ip: string, deliver = true): Promise<{ sent: true; expiresInS: number; simulated: boolean }> {
+  async send(
+    req: { purpose: Purpose; channel: Channel; to: string },
+    ip: string,
+    deliver: boolean | { notice: string } = true,
+  ): Promise<{ sent: true; expiresInS: number; simulated: boolean }> {
     const target = req.to;
     for (const [limiter, key] of [
       [this.limits.perIp, ip],
@@ -89,7 +94,10 @@ export class VerificationCodes {
       const wait = await limiter.hit(key);
       if (wait > 0) throw new RateLimited(wait, '获取验证码');
     }
-    if (deliver) {
+    if (typeof deliver === 'object') {
+      // Only the number's owner learns what the answer hides from everyone else.
+      await this.senders[req.channel].send(target, deliver.notice);
+    } else if (deliver) {
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       const at = new Date(this.now());
       await this.db

@@ -18,6 +18,9 @@ export const WRONG_OLD_PASSWORD = '原密码错误';
 export const LOCKED = '登录失败次数过多，账号已锁定，请15分钟后再试';
 export const PASSWORD_RULE = '密码长度为8到64位';
 
+/** The SMS for a register code asked for a mobile that already has an account. */
+export const ALREADY_REGISTERED_SMS = '该手机号已注册浪潮云ERP服务账号，可直接登录；忘记密码请使用“找回密码”。如非本人操作，请忽略。';
+
 export class Locked extends AppError {
   constructor() {
     super(423, 'locked', LOCKED);
@@ -78,14 +81,18 @@ export class H5Auth {
     if (refused) throw new Locked();
   }
 
-  /** Sends a register code (409 when the mobile is taken) or a reset code (silently not sent to an unknown address). */
+  /**
+   * Sends a register code or a reset code. The answer never tells whether the address has an
+   * account: a reset code for an unknown address is silently not sent, and a register code for a
+   * registered mobile becomes an SMS to that mobile saying so.
+   */
   async sendCode(req: CodeRequest, ip: string) {
     const to = checkTarget(req.channel, req.to);
     if (req.purpose === 'register' && req.channel !== 'sms') throw new BadRequest('请使用手机号注册', 'invalid_input');
     const existing = await findAccountByLogin(this.d.db, to);
-    if (req.purpose === 'register' && existing) throw new Taken('mobile');
     if (req.purpose === 'reset' && !existing) this.d.logger.info({ channel: req.channel }, 'reset code asked for an unknown address: not sent');
-    return this.d.codes.send({ purpose: req.purpose, channel: req.channel, to }, ip, req.purpose === 'register' || !!existing);
+    const deliver = req.purpose === 'register' ? (existing ? { notice: ALREADY_REGISTERED_SMS } : true) : !!existing;
+    return this.d.codes.send({ purpose: req.purpose, channel: req.channel, to }, ip, deliver);
   }
 
   /** A new account from a mobile number and its SMS code; the mobile is also the user name. */

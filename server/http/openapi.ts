@@ -250,6 +250,9 @@ const schemas: Record<string, Schema> = {
   ),
   ResetInput: obj({ channel: enumOf(CODE_CHANNELS), to: text(0, 128, 'The mobile or e-mail the code was sent to.'), code: text(0, 16), newPassword: NEW_PASSWORD }),
   OkResponse: obj({ ok: { const: true } }),
+  PasswordChanged: obj({ ok: { const: true }, unboundWechat: int('How many other WeChat users were unbound from the account.'), message: str() }),
+  WechatBinding: obj({ id: int(), openid: str('Masked: oAbc****wxyz.'), boundAt: nullable(str()), current: { type: 'boolean' } }),
+  WechatBindingList: obj({ items: { type: 'array', items: ref('WechatBinding') } }),
   Profile: {
     allOf: [
       ref('UserBrief'),
@@ -561,8 +564,8 @@ const ROUTES: Array<[`${Uppercase<Method>} /api/${string}` | `GET /auth/${string
     errorText: { 400: 'invalid_input (mobile, password length, …) | bad_code (wrong or expired SMS code)', 409: 'The mobile is already registered (taken)' },
   }],
   ['POST /api/h5/password/reset', {
-    tag: 'h5', h5: OPEN, summary: 'Set a new password by mobile or e-mail code; every session of the account ends',
-    body: ref('ResetInput'), ok: ref('OkResponse'),
+    tag: 'h5', h5: OPEN, summary: 'Set a new password by mobile or e-mail code; every session of the account ends and the other WeChat bindings are removed',
+    body: ref('ResetInput'), ok: ref('PasswordChanged'),
     errorText: { 400: 'invalid_input | bad_code (wrong or expired code; also for an address without an account)' },
   }],
   ['POST /api/h5/logout', { tag: 'h5', h5: OPEN, summary: 'End the session and clear the cookie (the openid stays bound: the next menu tap logs in again silently)', ok: ref('OkResponse') }],
@@ -573,9 +576,11 @@ const ROUTES: Array<[`${Uppercase<Method>} /api/${string}` | `GET /auth/${string
   }],
   ['POST /api/h5/me/password', {
     tag: 'h5', h5: USER, summary: 'Change my password (the old one required); every other session of the account ends',
-    body: ref('PasswordChange'), ok: ref('OkResponse'), errors: [423],
+    body: ref('PasswordChange'), ok: ref('PasswordChanged'), errors: [423],
     errorText: { 400: 'invalid_input (new password length) | wrong_password (the old password is wrong)' },
   }],
+  ['GET /api/h5/me/wechat', { tag: 'h5', h5: USER, summary: 'The WeChat users bound to my account (masked openids, the current one marked)', ok: ref('WechatBindingList') }],
+  ['DELETE /api/h5/me/wechat/:id', { tag: 'h5', h5: USER, summary: '解除绑定: unbind that WeChat user and end its sessions of the account', ok: ref('OkResponse') }],
   ['GET /api/h5/me/points', {
     tag: 'h5', h5: USER, summary: 'My points: the balance and the ledger, newest first', ok: ref('PointsPage'),
     query: [{ name: 'page', schema: { type: 'integer', minimum: 1, maximum: 10_000, default: 1 } }],

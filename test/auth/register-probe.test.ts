@@ -26,6 +26,14 @@ describe(`registration probing (${testMode()})`, () => {
     expect({ status: taken.status, body: taken.json }).toEqual({ status: free.status, body: free.json });
   });
 
+  it('answers a register-code request for a taken mobile exactly as for a free one', async () => {
+    const ask = (mobile: string) => new H5Client(server.url).post('/api/h5/codes', { purpose: 'register', channel: 'sms', to: mobile }, { 'x-forwarded-for': '10.40.0.9' });
+    const taken = await ask('13700000001');
+    const free = await ask('13700000003');
+    expect(taken.status).toBe(200);
+    expect({ status: taken.status, body: taken.json }).toEqual({ status: free.status, body: free.json });
+  });
+
   it('limits registration attempts to 20 per IP per hour', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 21; i++) statuses.push((await register(`1370000${String(1000 + i)}`, '10.40.0.2')).status);

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listMessagesByOpenid } from '../../server/chat/conversations.repo.js';
 import type { Bot } from '../../server/chat/ports.js';
 import { fromRoot } from '../../server/platform/paths.js';
+import { lockDataDir } from '../../server/db/data-dir-lock.js';
 import { exited, tailOf } from '../helpers/child-process.js';
 import { freshStorageTarget } from '../helpers/mode.js';
 import { freePort } from '../helpers/ports.js';
@@ -51,7 +50,8 @@ describe('shutting down', () => {
       child.kill('SIGTERM');
       await exited(child);
       expect(child.exitCode).toBe(0);
-      expect(existsSync(join(storage.dataDir!, 'LOCK'))).toBe(false);
+      // The flock went with the process: the folder can be claimed at once.
+      expect(() => lockDataDir(storage.dataDir!).release()).not.toThrow();
       // The log is JSON, never holds the secret or the raw openid.
       expect(output()).toContain('"msg":"stopped"');
       expect(output()).not.toContain(sim.credentials.appSecret);
