@@ -1,19 +1,9 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../server/db/client.js';
-import { createRedisBus, type Bus } from '../../server/platform/bus.js';
 import { StaffSessions } from '../../server/staff/sessions.js';
-import { addConversation, addCustomer, addMessage, addStaff, connectDesk, sessionCookie, startHubServer, type DeskClient, type HubServer } from '../desk/desk-hub-fixture.js';
+import { addConversation, addCustomer, addMessage, addStaff, connectDesk, sessionCookie, type DeskClient } from '../desk/desk-hub-fixture.js';
 import { freshStorageTarget } from '../helpers/mode.js';
+import { startHubInstance, stopHubInstances, type HubInstance } from './hub-instance.js';
 import { startRedis, type RunningRedis } from '../helpers/redis.js';
-
-/** One instance: its own pool on the shared database, its own Redis connection and bus, its own hub. */
-interface Instance {
-  database: Database;
-  redis: Redis;
-  bus: Bus;
-  server: HubServer;
-}
 
 /**
  * Server mode: an event emitted on one instance reaches an agent whose socket is held by the
@@ -21,33 +11,19 @@ interface Instance {
  */
 describe('the desk WebSocket across two instances', () => {
   let redisServer: RunningRedis;
-  let a: Instance;
-  let b: Instance;
+  let a: HubInstance;
+  let b: HubInstance;
   const clients: DeskClient[] = [];
-
-  async function startInstance(databaseUrl: string): Promise<Instance> {
-    const database = await openDatabase({ databaseUrl });
-    const redis = new Redis(redisServer.url);
-    const bus = await createRedisBus(redis);
-    const server = await startHubServer(database.db, bus);
-    return { database, redis, bus, server };
-  }
 
   beforeAll(async () => {
     redisServer = await startRedis();
     const storage = await freshStorageTarget();
-    a = await startInstance(storage.databaseUrl!);
-    b = await startInstance(storage.databaseUrl!);
+    a = await startHubInstance(storage.databaseUrl!, redisServer.url);
+    b = await startHubInstance(storage.databaseUrl!, redisServer.url);
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
-    for (const i of [a, b]) {
-      if (!i) continue;
-      await i.server.close();
-      await i.bus.close();
-      await i.redis.quit();
-      await i.database.close();
-    }
+    await stopHubInstances(a, b);
     await redisServer?.stop();
   });
 

@@ -1,33 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Running } from '../../server/runtime.js';
-import { createPushDriver } from '../../simulator/index.js';
-import { freshStorageTarget } from '../helpers/mode.js';
-import { freePort } from '../helpers/ports.js';
-import { startTestServer } from '../helpers/server.js';
-import { credentialsEnv, startStandaloneSimulator, type StandaloneSimulator } from '../helpers/simulator.js';
+import type { StandaloneSimulator } from '../helpers/simulator.js';
+import { startTwoInstances, type TwoInstances } from '../helpers/two-instances.js';
 
 /** Server mode: a signed query claimed on one instance is claimed on the other (Redis). */
 describe('signed queries across two instances in server mode', () => {
+  let two: TwoInstances;
   let sim: StandaloneSimulator;
   let a: Running;
   let b: Running;
 
   beforeAll(async () => {
-    const storage = await freshStorageTarget();
-    const portA = await freePort();
-    sim = await startStandaloneSimulator(`http://127.0.0.1:${portA}/wechat`);
-    const env = credentialsEnv(sim);
-    a = await startTestServer(storage, { env: { ...env, PORT: String(portA) } });
-    b = await startTestServer(storage, { env });
+    two = await startTwoInstances();
+    ({ sim, a, b } = two);
   });
   afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await sim?.stop();
+    await two?.close();
   });
 
-  const driverFor = (server: Running) =>
-    createPushDriver({ pushUrl: `${server.url}/wechat`, token: sim.credentials.token, appId: sim.credentials.appId, aesKey: sim.credentials.aesKey });
+  const driverFor = (server: Running) => two.driverFor(server);
 
   it('answers a retry of one push on the other instance, and refuses the query there with another body', async () => {
     const [da, db] = [driverFor(a), driverFor(b)];
