@@ -1,7 +1,7 @@
 /**
  * npm run bench:bot [-- --learn]
  *
- * Offline evaluation of the FAQ retriever (issue #3, "Evaluation") on every task in
+ * Offline evaluation of the FAQ retriever on every task in
  * ../shared/eval/faq/*.json: our retriever and the plain character unigram+bigram BM25
  * baseline, in the same run. It is a report: it exits 0 unless it broke.
  *
@@ -42,7 +42,7 @@ interface System {
 
 function main(): void {
   if (!existsSync(faqDir)) {
-    console.log(`bench:bot — no evaluation data at ${faqDir}: nothing to measure (the data lives outside the repo, see issue #3).`);
+    console.log(`bench:bot — no evaluation data at ${faqDir}: nothing to measure (the research-only data lives outside the repo, in ../shared/eval).`);
     return;
   }
   const tasks = readdirSync(faqDir)
@@ -249,7 +249,7 @@ function printTargets(tasks: Task[], names: string[], results: Map<string, Map<s
       ]);
     }
   }
-  console.log('\nTargets (issue #3)');
+  console.log('\nTargets');
   printTable(rows);
 }
 

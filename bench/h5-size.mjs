@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// How much gzipped JavaScript the H5 app's first route loads (issue #5: at most 100 KB).
+// How much gzipped JavaScript the H5 app's first route loads (at most 100 KB).
 //   node bench/h5-size.mjs            builds h5/ with a manifest into a temporary folder, then measures
 //   node bench/h5-size.mjs --dist     measures h5/dist as it is (needs h5/dist/.vite/manifest.json)
 // What counts: what the browser fetches before the first route (/h5/#/service) shows — the entry chunk,

@@ -1,7 +1,7 @@
 /**
  * npm run bench:handoff
  *
- * Human-service latency (issue #4, "Benchmark"), on the BUILT server (dist/), 50 concurrent
+ * Human-service latency, on the BUILT server (dist/), 50 concurrent
  * chats served by 5 agents (10 chats each), against the simulator as the WeChat platform:
  *  - push → WebSocket: a customer's push arrives at /wechat; the time until the assigned agent's
  *    console WebSocket delivers the `message` frame;

@@ -1,5 +1,5 @@
 /**
- * The desk API (issue #4): the agent console and external checks use it. JSON, staff session
+ * The desk API: the agent console and external checks use it. JSON, staff session
  * by cookie (`staff_session`, from POST /api/staff/session). Dates are ISO 8601 strings.
  * Server: server/desk/desk.routes.ts and server/desk/desk.ws.ts. Console: console/src/api/desk.ts.
  * Every route is described in the OpenAPI document at GET /api/openapi.json.
@@ -124,7 +124,7 @@ export interface CustomerPanel {
   unit: { name: string; serviceCode: string; serviceLevel: string | null; serviceValidUntil: string | null } | null;
   /** The bind link to offer an unbound customer. */
   bindUrl: string | null;
-  /** Filled in by tickets (issue #6); empty until then. */
+  /** Filled in by tickets; empty until then. */
   openTickets: Array<{ id: number; title: string; status: string }>;
   pastChats: Array<{ id: number; createdAt: string; closedAt: string | null; agent: string | null; rating: number | null }>;
   ratings: { count: number; average: number | null };

@@ -1,5 +1,5 @@
 /**
- * Pure logic of the agent desk in the console (issue #4): merging the message stream, unread
+ * Pure logic of the agent desk in the console: merging the message stream, unread
  * counts, the 48-hour window and quota texts, canned-reply lookup, reconnect delays and the
  * typing signal. Values in, values out (the typing signal takes its timer as an argument), so
  * that every rule has a table-driven test (common/desk-format.test.ts).
@@ -280,7 +280,7 @@ export interface TypingSignal {
 
 /**
  * "Typing" for the customer: announced at most once per `everyMs` while keys are pressed,
- * withdrawn after `idleMs` without one (issue #4; WeChat shows it for up to 30 s).
+ * withdrawn after `idleMs` without one (WeChat shows it for up to 30 s).
  */
 export function createTypingSignal(send: (typing: boolean) => void, timers: TypingTimers, everyMs = 5_000, idleMs = 3_000): TypingSignal {
   let lastSent = -Infinity;

@@ -1,5 +1,5 @@
 /**
- * The H5 (mobile) API (issue #5): the Vue + Vant pages under /h5/ use it. JSON; the user's
+ * The H5 (mobile) API: the Vue + Vant pages under /h5/ use it. JSON; the user's
  * session is the httpOnly cookie `h5_session` (SameSite=Lax, Secure behind https), kept in a
  * server-side store. State-changing requests must come from our own origin (Origin check) —
  * a foreign Origin gets 403 `bad_origin`. Errors use ApiErrorBody (common/staff-api.ts).

@@ -1,6 +1,6 @@
 /**
- * The knowledge-base JSON API used by the staff console (issue #3, "Import, export,
- * management"). Server routes (server/staff/kb-admin.routes.ts) and the console
+ * The knowledge-base JSON API used by the staff console (import, export,
+ * management). Server routes (server/staff/kb-admin.routes.ts) and the console
  * (console/src/api/kb.ts) both use these types. Dates are ISO 8601 strings.
  *
  *   GET    /api/kb/entries?q=&status=&module=&page=&pageSize=   → Page<EntrySummary>

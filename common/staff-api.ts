@@ -1,4 +1,4 @@
-/** Staff roles (issue #4). Admins manage the knowledge base; agents and technicians serve chats. */
+/** Staff roles. Admins manage the knowledge base; agents and technicians serve chats. */
 export const STAFF_ROLES = ['agent', 'technician', 'admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 

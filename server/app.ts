@@ -48,11 +48,11 @@ export interface AppDeps {
   staff?: StaffRoutesDeps;
   /** The knowledge-base API for the console. */
   kb?: KbAdminService;
-  /** The agents' desk API (issue #4, common/desk-api.ts). */
+  /** The agents' desk API (common/desk-api.ts). */
   desk?: DeskService;
   /** Admin-only routers of other modules (server/accounts: /api/admin/applications); mounted with deps.staff. */
   adminRoutes?: Array<Router<StaffState>>;
-  /** The H5 pages' API: sessions, OAuth silent login, login and registration (issue #5, common/h5-api.ts). */
+  /** The H5 pages' API: sessions, OAuth silent login, login and registration (common/h5-api.ts). */
   h5?: H5Deps;
   /** The built-in WeChat simulator, mounted at /simulator when no real credentials are configured. */
   simulator?: Koa;

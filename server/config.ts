@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * The environment, validated once. Only server/main.ts (and CLIs) call loadConfig();
- * everything else receives a Config. Names are fixed by issue #2: operators rely on them.
+ * everything else receives a Config. The names are a contract: operators rely on them.
  */
 const optionalString = z
   .string()
@@ -129,7 +129,7 @@ export interface Config {
   desk: DeskConfig;
 }
 
-/** The human service's rules (issue #4). */
+/** The human service's rules. */
 export interface DeskConfig {
   /** "always", or opening hours such as "mon-fri 08:30-17:30, sat 09:00-12:00". */
   hours: string;

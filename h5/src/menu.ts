@@ -5,7 +5,7 @@ export interface MenuItem {
   title: string;
   /** One line under the title: who may use it, or what it does. */
   label?: string;
-  /** Built in this issue; the others open the "即将上线" page until #6 / #7 build them. */
+  /** Built already; the others open the "即将上线" page until they are built. */
   ready?: boolean;
 }
 

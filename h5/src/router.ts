@@ -31,7 +31,7 @@ export const router = createRouter({
     { path: '/home/profile/password', component: () => import('./pages/password/index.vue'), meta: { title: '修改密码', auth: true } },
     { path: '/home/profile/applications', component: () => import('./pages/applications/index.vue'), meta: { title: '身份申请', auth: true } },
     { path: '/home/service-code', component: () => import('./pages/service-code/index.vue'), meta: { title: '服务编码' } },
-    // Items that #6 and #7 build: a "即将上线" page with the item's title, never a broken link.
+    // Items not built yet: a "即将上线" page with the item's title, never a broken link.
     { path: '/:group(service|knowledge|home)/:item', component: () => import('./pages/soon/index.vue'), props: true },
     { path: '/:missing(.*)*', component: () => import('./pages/soon/index.vue'), props: { group: '', item: '' } },
   ],

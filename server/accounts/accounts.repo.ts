@@ -5,7 +5,7 @@ import { customers } from '../db/schema.js';
 import { accounts } from './schema.js';
 
 /**
- * Account storage for login, registration and binding (issue #5). Other account features
+ * Account storage for login, registration and binding. Other account features
  * (profile, points, applications) import from here; keep these exports stable.
  */
 export type Account = typeof accounts.$inferSelect;

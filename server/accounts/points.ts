@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import { accounts, pointsLedger } from './schema.js';
 
 /**
- * Every way to earn points, in one place (issue #5: "define the rules in one place"). A credit
+ * Every way to earn points, in one place. A credit
  * is idempotent per event: the ledger's unique index (account, reason, event key) lets each
  * event count once, e.g. ('first_read', 'article:42') or ('ask_question', 'ticket:7').
  */

@@ -2,8 +2,8 @@ import { boolean, date, index, integer, pgTable, serial, text, timestamp, unique
 
 /**
  * Customer units (单位) and their accounts: the web side's rules, which WeChat shares
- * (DESIGN.md §1 "Accounts"). Issue #4 reads them (queue lanes, the customer panel);
- * issue #5 builds registration, binding, roles and applications on them.
+ * (DESIGN.md §1 "Accounts"). The desk reads them (queue lanes, the customer panel);
+ * registration, binding, roles and applications build on them.
  */
 export const units = pgTable('units', {
   id: serial('id').primaryKey(),

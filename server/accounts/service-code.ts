@@ -6,7 +6,7 @@ import { waitText, type RateLimiter, type RateRule } from '../auth/rate-limit.js
 import { serviceCodeLookups, units } from './schema.js';
 import { normaliseUnitName } from './unit-name.js';
 
-/** Issue #5: "for example 10 per hour", per IP and per openid. */
+/** 10 lookups an hour, per IP and per openid: enough for a person, too few to walk the unit list. */
 export const SERVICE_CODE_LIMIT: RateRule = { limit: 10, windowMs: 60 * 60 * 1000 };
 export const HOTLINE = '400-658-6000';
 export const MAX_NAME_LENGTH = 100;

@@ -45,7 +45,7 @@ export interface H5AuthDeps {
 }
 
 /**
- * Login, registration, codes and passwords for the H5 pages (issue #5, common/h5-api.ts).
+ * Login, registration, codes and passwords for the H5 pages (common/h5-api.ts).
  * Returns account ids; the routes start the session and set the cookie. Passwords, hashes and
  * codes never reach a log line or a response.
  */

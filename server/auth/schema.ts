@@ -1,7 +1,7 @@
 import { index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
- * H5 user sessions (issue #5): the cookie holds a random token, the table its SHA-256.
+ * H5 user sessions: the cookie holds a random token, the table its SHA-256.
  * A session may carry a WeChat openid (OAuth), an account (logged in), or both.
  */
 export const h5Sessions = pgTable(

@@ -42,7 +42,7 @@ function scoredPart(question: string): string {
 const RELOAD_DEBOUNCE_MS = 100;
 
 /**
- * The knowledge-base bot (issue #3): retrieval with three bands, chit-chat and intents from
+ * The knowledge-base bot: retrieval with three bands, chit-chat and intents from
  * the NLU, suggestion picks and feedback. The decision itself is pure (decide.ts); this class
  * loads the index, keeps it fresh on 'knowledge.changed' (from any instance), and records turns.
  */

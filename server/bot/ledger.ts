@@ -5,7 +5,7 @@ import { addHits } from './kb/entries.repo.js';
 import { logUnansweredBatch } from './kb/unanswered.service.js';
 
 /**
- * The bot's bookkeeping, kept off the push's critical path (issue #3's end-to-end target):
+ * The bot's bookkeeping, kept off the push's critical path:
  * - turns are not written here: the push stores each with its reply, in one statement;
  * - hit counters add up in memory and are written once a second;
  * - the unanswered log is fed in batches, one candidate scan per batch.

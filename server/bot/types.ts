@@ -1,5 +1,5 @@
 /**
- * Contracts shared by the bot's parts (issue #3): the seed files, the retriever and the
+ * Contracts shared by the bot's parts: the seed files, the retriever and the
  * domain test set. Seed files live in server/bot/seed/; test sets in test/bot-domain/.
  */
 

@@ -1,8 +1,8 @@
 import type { Conversation, Customer } from './conversations.repo.js';
 
 /**
- * The seams of the conversation router. The bot (issue #3) and the human service
- * (issue #4) plug in here; the router knows nothing else about them.
+ * The seams of the conversation router. The bot and the human service
+ * plug in here; the router knows nothing else about them.
  */
 export type Outgoing = { type: 'text'; content: string };
 

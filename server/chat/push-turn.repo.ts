@@ -7,7 +7,7 @@ import { storableScore } from '../bot/kb/turns.service.js';
 
 /**
  * The two statements of a push's hot path, each for a whole batch of concurrent pushes
- * (issue #2's benchmark: eleven round trips per push capped the gateway at ~265 pushes/s).
+ * (eleven round trips per push once capped the gateway at ~265 pushes/s).
  * Each is one atomic statement, so no BEGIN/COMMIT.
  */
 export interface InboundRecord {

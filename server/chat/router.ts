@@ -4,7 +4,7 @@ import { normaliseCommand, texts } from './texts.js';
 
 /**
  * Text commands answered before the bot. Each is optional: without it the text goes to the bot.
- * serviceCode: "服务编码 <全称>" (issue #5), the reply text (hit, miss or rate-limited).
+ * serviceCode: "服务编码 <全称>", the reply text (hit, miss or rate-limited).
  */
 export interface ChatCommands {
   serviceCode?(fullName: string, who: { openid: string; accountId: number | null }): Promise<string>;

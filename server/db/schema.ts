@@ -21,11 +21,11 @@ export const customers = pgTable('customers', {
   subscribed: boolean('subscribed').notNull().default(true),
   /** The last time the customer wrote or tapped: opens WeChat's 48 h custom-send window. */
   lastInteractionAt: timestamp('last_interaction_at', { withTimezone: true }),
-  /** The bound account (OAuth binding, issue #5); null = not bound yet. */
+  /** The bound account (OAuth binding); null = not bound yet. */
   accountId: integer('account_id').references(() => accounts.id),
   /** When the openid was bound to account_id (个人中心 lists the bindings with it). */
   boundAt: timestamp('bound_at', { withTimezone: true }),
-  /** A closed human chat waiting for its 1–5 rating (issue #4), and when it was asked. */
+  /** A closed human chat waiting for its 1–5 rating, and when it was asked. */
   ratingPendingConversationId: integer('rating_pending_conversation_id'),
   ratingAskedAt: timestamp('rating_asked_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -35,7 +35,7 @@ export const customers = pgTable('customers', {
  * A chat between one customer and the service centre. status:
  * bot (the bot answers) | queued (waiting for a human) | assigned (a human serves it) |
  * message (out of hours or after a queue timeout: the next text is a left message) | closed.
- * The desk columns (issue #4) are null while the bot serves.
+ * The desk columns are null while the bot serves.
  */
 export const conversations = pgTable(
   'conversations',

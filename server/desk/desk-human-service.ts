@@ -9,7 +9,7 @@ import { rowsOf, ts } from '../db/raw.js';
 import { deskTexts } from './texts.js';
 
 /**
- * The customer's side of the human service (issue #4), behind the router's HumanService port:
+ * The customer's side of the human service, behind the router's HumanService port:
  * the queue with position and wait, business hours and left messages, the queue-timeout offer,
  * ending, and the rating after a served chat.
  */

@@ -175,7 +175,7 @@ export async function messageById(db: DbOrTx, id: number): Promise<DeskMessage |
   return row ? toDeskMessage(row) : null;
 }
 
-/** The clear state the agent sees on a held or failed message (issue #4, "45015 / 45047"). */
+/** The clear state the agent sees on a held or failed message (45015 / 45047). */
 export function deliveryNoteFor(delivery: DeskMessage['delivery']): string | null {
   return delivery ? (deliveryNotes[delivery] ?? null) : null;
 }

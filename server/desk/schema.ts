@@ -1,6 +1,6 @@
 import { index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
-/** The 1–5 satisfaction rating asked when a human chat ends (issue #4), one per conversation. */
+/** The 1–5 satisfaction rating asked when a human chat ends, one per conversation. */
 export const conversationRatings = pgTable(
   'conversation_ratings',
   {
@@ -27,7 +27,7 @@ export const cannedReplies = pgTable('canned_replies', {
 
 /**
  * Messages left out of hours or after a queue timeout: kept for the first agent (and turned
- * into tickets by issue #6). status: open | done.
+ * into tickets later). status: open | done.
  */
 export const leftMessages = pgTable(
   'left_messages',

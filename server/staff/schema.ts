@@ -1,6 +1,6 @@
 import { integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
 
-/** Staff accounts: agent | technician | admin (issue #4). Passwords are scrypt hashes. */
+/** Staff accounts: agent | technician | admin. Passwords are scrypt hashes. */
 export const staff = pgTable('staff', {
   id: serial('id').primaryKey(),
   username: text('username').notNull().unique(),

@@ -5,7 +5,7 @@ import { buildRetriever, normalize } from '../../server/bot/retrieval/index.js';
 import type { DomainCase, FaqSeedEntry, SynonymTable } from '../../server/bot/types.js';
 
 /**
- * Our own domain set (issue #3): questions typed the way customers type, against the shipped seed.
+ * Our own domain set: questions typed the way customers type, against the shipped seed.
  * In scope: the right entry in the answer band, or in the top 3 of the suggest band.
  * Out of scope: never answered with an FAQ entry.
  */

@@ -4,7 +4,7 @@ import { freshStorageTarget, testMode } from '../helpers/mode.js';
 import { startTestServer } from '../helpers/server.js';
 
 /**
- * The manual's platform facts (issue #3: "each answer must contain the fact asked for"),
+ * The manual's platform facts: each answer must contain the fact asked for,
  * asked through /wechat in customers' own words. These paraphrases were written apart from
  * the seed and were not used to tune it: they are a held-out check, not the training set.
  * Each pair is [question, the strings the answer must contain].

@@ -10,7 +10,7 @@ import { MAX_ATTEMPTS } from '../../server/outbox/backoff.js';
 
 /**
  * The agent desk in the built console (console/dist) against the whole server and the simulator
- * (issue #4): log in, accept, reply, and see the customer's answer arrive live.
+ *: log in, accept, reply, and see the customer's answer arrive live.
  */
 describe('the agent desk in the console', () => {
   let desk: DeskServer;

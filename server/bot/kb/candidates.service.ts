@@ -8,7 +8,7 @@ import { assertQuestionIsNew, changed, insertEntryWithSimilar, type EntryDetail,
 import { botTurns, faqCandidates } from './schema.js';
 
 /**
- * FAQ candidates from escalations (issue #3, "Learning"): when a chat the bot could not settle is
+ * FAQ candidates from escalations: when a chat the bot could not settle is
  * closed after an agent answered, the customer's question and the agent's answer are offered to staff.
  */
 export type FaqCandidate = typeof faqCandidates.$inferSelect;

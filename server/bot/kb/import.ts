@@ -9,7 +9,7 @@ import { xlsxRows } from './xlsx-rows.js';
 import { columnOf, REQUIRED_COLUMNS, COLUMNS, splitSimilar, type ColumnKey } from './sheet.js';
 
 /**
- * Import of FAQ entries from .xlsx or .csv (issue #3): columns 标准问题, 相似问题 (separated by |),
+ * Import of FAQ entries from .xlsx or .csv: columns 标准问题, 相似问题 (separated by |),
  * 答案, 产品, 模块, 版本 and optionally 链接, in any order, headers in Chinese or English.
  *
  * Every row is validated; the report lists every rejected row by its row number in the sheet

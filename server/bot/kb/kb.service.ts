@@ -23,7 +23,7 @@ import { normalizeQuestion } from './normalize.js';
 import { chitchatEntries, synonyms } from './schema.js';
 
 /**
- * The FAQ knowledge base (issue #3): search, edit, publish, counters, and what the bot loads.
+ * The FAQ knowledge base: search, edit, publish, counters, and what the bot loads.
  * Every change emits 'knowledge.changed' after it is stored, so that every instance reloads its index.
  * Deleting is soft (status 'deleted'): the seeder does not bring a deleted seed entry back, and
  * bot turns and statistics keep their entry.

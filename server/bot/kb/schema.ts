@@ -1,6 +1,6 @@
 import { bigserial, index, integer, jsonb, pgTable, real, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
-/** An FAQ entry: a standard question, an answer, tags, status and counters (issue #3). */
+/** An FAQ entry: a standard question, an answer, tags, status and counters. */
 export const faqEntries = pgTable(
   'faq_entries',
   {

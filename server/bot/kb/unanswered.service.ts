@@ -8,7 +8,7 @@ import { bigramSet, jaccard, normalizeQuestion } from './normalize.js';
 import { unansweredQuestions } from './schema.js';
 
 /**
- * The unanswered log (issue #3, "Learning"): questions of the suggest and cannot-answer bands,
+ * The unanswered log: questions of the suggest and cannot-answer bands,
  * clustered, for staff to attach to an entry or to turn into a new one.
  *
  * Clustering: a question joins an OPEN cluster whose normalised text has a character-bigram set

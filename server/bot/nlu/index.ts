@@ -5,8 +5,8 @@ import { modelFile, modelKey, readModel, writeModel } from './model-cache.js';
 import { coverage, tokens, topicTokens } from './tokenize.js';
 
 /**
- * Chit-chat and the small intents (handoff, end, thanks, feedback), recognised with node-nlp
- * (issue #3, "Answering"). Trained at start-up from the chit-chat base and the intent
+ * Chit-chat and the small intents (handoff, end, thanks, feedback), recognised with node-nlp.
+ * Trained at start-up from the chit-chat base and the intent
  * utterances, or loaded from the on-disk cache when those are unchanged.
  *
  * Not an FAQ retriever: node-nlp cannot rank 2000 entries (see ../shared/eval/README.md). The

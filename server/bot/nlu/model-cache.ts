@@ -5,7 +5,7 @@ import { join } from 'node:path';
 /**
  * The trained node-nlp model on disk, keyed by a hash of everything that shapes it: the
  * training utterances and labels, the tokenizer, the node-nlp version and this file's format.
- * An unchanged base starts without retraining (issue #3); any change gives a new key.
+ * An unchanged base starts without retraining; any change gives a new key.
  */
 
 /** Bump when the stored shape or the training recipe changes without the inputs changing. */

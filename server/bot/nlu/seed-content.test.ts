@@ -5,7 +5,7 @@ import { fold, normalize } from '../retrieval/normalize.js';
 import { units } from './tokenize.js';
 import type { ChitchatSeedEntry, DomainCase, IntentName, IntentSeed, SynonymTable } from '../types.js';
 
-// The shipped chit-chat, intent and synonym seeds and the out-of-scope test set (issue #3, "Seed content").
+// The shipped chit-chat, intent and synonym seeds and the out-of-scope test set.
 const root = join(import.meta.dirname, '../../..');
 const read = async <T>(p: string) => JSON.parse(await readFile(join(root, p), 'utf8')) as T;
 const chitchat = await read<ChitchatSeedEntry[]>('server/bot/seed/chitchat.json');

@@ -1,4 +1,4 @@
-/** Retrieval metrics for the offline evaluation (issue #3, "Evaluation"). */
+/** Retrieval metrics for the offline evaluation. */
 
 /** 1-based rank of the first relevant id among `ranked`, or 0 when none is. */
 export function firstRelevantRank(ranked: readonly string[], relevant: ReadonlySet<string>): number {

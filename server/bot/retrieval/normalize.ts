@@ -2,8 +2,8 @@ import type { SynonymTable } from '../types.js';
 
 /**
  * Text normalisation shared by the index and the queries: both sides must see the same form,
- * or a synonym applied to one side only would stop them from matching (issue #3, "It applies
- * to both the index and the queries").
+ * or a synonym applied to one side only would stop them from matching: it applies to both
+ * the index and the queries.
  */
 
 /** Letters and digits survive; punctuation, whitespace, symbols and emoji go. */

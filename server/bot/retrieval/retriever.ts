@@ -5,7 +5,7 @@ import { normalize } from './normalize.js';
 import { topIndices } from './top.js';
 
 /**
- * The FAQ retriever (issue #3, "Answering"): BM25 over character 1-, 2- and 3-grams picks
+ * The FAQ retriever: BM25 over character 1-, 2- and 3-grams picks
  * candidate questions, a logistic re-ranker orders them on scale-free overlap features, and a
  * second logistic model turns the best entry's score and its margin over the runner-up into
  * the probability that the best entry is right.
