@@ -1,9 +1,7 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { Db, DbOrTx, Tx } from '../db/client.js';
 import { conversations, customers, messages } from '../db/schema.js';
 
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-export type DbOrTx = Db | Tx;
 /** A customer as the chat path uses it; when its account was bound is the H5's concern (个人中心). */
 export type Customer = Omit<typeof customers.$inferSelect, 'boundAt'>;
 export type Conversation = typeof conversations.$inferSelect;

@@ -1,10 +1,10 @@
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import type { Bus } from '../platform/bus.js';
 import { hashOpenid, type Logger } from '../platform/logger.js';
 import { dedupeKey, type InboundMessage } from '../wechat/inbound.js';
 import { textReply } from '../wechat/reply.js';
 import { enqueue } from '../outbox/outbox.repo.js';
-import { insertMessage, openConversationFor, type Tx } from './conversations.repo.js';
+import { insertMessage, openConversationFor } from './conversations.repo.js';
 import { finishPush, readPush, releasePush } from './push-log.repo.js';
 import { Batcher } from '../platform/batcher.js';
 import { recordInboundBatch, recordPassiveReplies, type InboundRecord, type PassiveReply, type RecordedInbound } from './push-turn.repo.js';

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { DbOrTx } from './conversations.repo.js';
+import type { DbOrTx } from '../db/client.js';
 import { processedPushes } from '../db/schema.js';
 
 /** The dedupe log of pushes; the claim itself is part of the inbound statement (push-turn.repo.ts). */

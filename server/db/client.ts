@@ -8,6 +8,9 @@ import * as schema from './schema.js';
 export type Schema = typeof schema;
 /** The Drizzle database, the same type whether PGlite or a PostgreSQL server is behind it. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction of Db; repositories take either, so a caller can group their statements. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
 
 export interface Database {
   db: Db;

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
-import type { DbOrTx } from '../chat/conversations.repo.js';
 import type { DeskConfig } from '../config.js';
-import type { Db } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import type { Bus } from '../platform/bus.js';
 import type { Logger } from '../platform/logger.js';
 import { planAssignments } from './assignment.js';

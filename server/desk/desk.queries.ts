@@ -12,7 +12,7 @@ import type {
   QueueLane,
 } from '../../common/desk-api.js';
 import type { StaffRole } from '../../common/staff-api.js';
-import type { DbOrTx } from '../chat/conversations.repo.js';
+import type { DbOrTx } from '../db/client.js';
 import { hashOpenid } from '../platform/logger.js';
 import { iso, rowsOf, toDate } from '../db/raw.js';
 import { lastInboundAt } from './sql.js';

@@ -13,7 +13,8 @@ import type {
   QueueItem,
 } from '../../common/desk-api.js';
 import type { StaffMe } from '../../common/staff-api.js';
-import { insertMessage, type DbOrTx } from '../chat/conversations.repo.js';
+import type { DbOrTx } from '../db/client.js';
+import { insertMessage } from '../chat/conversations.repo.js';
 import { leftMessages } from '../db/schema.js';
 import { BadRequest, NotFound } from '../http/errors.js';
 import type { Logger } from '../platform/logger.js';

@@ -1,4 +1,5 @@
-import { insertMessage, type DbOrTx, type Message } from '../chat/conversations.repo.js';
+import type { DbOrTx } from '../db/client.js';
+import { insertMessage, type Message } from '../chat/conversations.repo.js';
 import { enqueue } from '../outbox/outbox.repo.js';
 import type { Effects } from './effects.js';
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { DbOrTx } from '../chat/conversations.repo.js';
+import type { DbOrTx } from '../db/client.js';
 import type { AgentLoad, QueuedChat } from './assignment.js';
 import { rowsOf, toDate, ts } from '../db/raw.js';
 import { lastInboundAt } from './sql.js';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { DbOrTx } from '../chat/conversations.repo.js';
+import type { DbOrTx } from '../db/client.js';
 import type { Logger } from '../platform/logger.js';
 import { Periodic } from '../platform/periodic.js';
 import { pickAgent } from './assignment.js';

@@ -1,5 +1,5 @@
 import { and, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../chat/conversations.repo.js';
+import type { DbOrTx } from '../db/client.js';
 import { outbox } from '../db/schema.js';
 import { rowsOf, ts } from '../db/raw.js';
 

@@ -1,9 +1,7 @@
 import { and, asc, eq, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Db, DbOrTx, Tx } from '../../db/client.js';
 import { faqEntries, faqQuestions } from './schema.js';
 
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-export type DbOrTx = Db | Tx;
 export type Entry = typeof faqEntries.$inferSelect;
 export type NewEntry = typeof faqEntries.$inferInsert;
 export type SimilarQuestion = { id: number; text: string; source: string };

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNotNull, isNull } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { incrementThumbs, type DbOrTx } from './entries.repo.js';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { incrementThumbs } from './entries.repo.js';
 import { botTurns } from './schema.js';
 
 /**

@@ -1,7 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import { BadRequest, NotFound } from '../../http/errors.js';
-import { findLiveEntry, insertSimilar, listSimilarOf, type DbOrTx } from './entries.repo.js';
+import { findLiveEntry, insertSimilar, listSimilarOf } from './entries.repo.js';
 import { entryInputSchema, parseOrThrow, type EntryInput } from './entry-input.js';
 import { assertQuestionIsNew, changed, getEntry, insertEntryWithSimilar, type EntryDetail, type KbDeps, type Page } from './kb.service.js';
 import { bigramSet, jaccard, normalizeQuestion } from './normalize.js';
