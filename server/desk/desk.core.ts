@@ -13,6 +13,7 @@ import {
   lockAssignment,
   markPositionTold,
   onlineAgentsWithLoad,
+  queuePositionOf,
   queuePositions,
   queuedInOrder,
   recentHandlingS,
@@ -125,13 +126,11 @@ export class DeskCore {
 
   /** The chat's queue position (1-based) and estimate; null when it is not queued. */
   async positionOf(db: DbOrTx, conversationId: number): Promise<{ position: number; eta: string | null; agentsOnline: boolean } | null> {
-    const [row] = await rowsOf<{ position: number }>(db, sql`
-      SELECT position FROM (SELECT id, row_number() OVER (ORDER BY lane, queued_at, id)::int AS position FROM conversations WHERE status = 'queued') q
-      WHERE q.id = ${conversationId}`);
-    if (!row) return null;
+    const position = await queuePositionOf(db, conversationId);
+    if (position === undefined) return null;
     const agents = await onlineAgentsWithLoad(db);
     const estimate = await this.estimator(db);
-    return { position: row.position, eta: estimate(row.position), agentsOnline: agents.length > 0 };
+    return { position, eta: estimate(position), agentsOnline: agents.length > 0 };
   }
 
   /**

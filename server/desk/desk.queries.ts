@@ -15,7 +15,7 @@ import type { StaffRole } from '../../common/staff-api.js';
 import type { DbOrTx } from '../db/client.js';
 import { hashOpenid } from '../platform/logger.js';
 import { iso, rowsOf, toDate } from '../db/raw.js';
-import { lastInboundAt } from './sql.js';
+import { lastInboundAt, servingOrder } from './sql.js';
 import { deliveryNotes } from './texts.js';
 
 /**
@@ -50,7 +50,7 @@ export function customerBrief(r: CustomerCols): CustomerBrief {
 export async function listQueue(db: DbOrTx): Promise<QueueItem[]> {
   const rows = await rowsOf<CustomerCols & { id: number; lane: number | null; queued_at: unknown; position: number; last_message: string | null }>(db, sql`
     SELECT c.id, c.lane, c.queued_at, ${customerCols},
-      row_number() OVER (ORDER BY c.lane, c.queued_at, c.id)::int AS position,
+      row_number() OVER (ORDER BY ${servingOrder('c')})::int AS position,
       (SELECT m.content FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'in' ORDER BY m.id DESC LIMIT 1) AS last_message
     FROM conversations c ${customerJoins}
     WHERE c.status = 'queued' ORDER BY position`);

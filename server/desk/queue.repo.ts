@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import type { AgentLoad, QueuedChat } from './assignment.js';
 import { rowsOf, toDate, ts } from '../db/raw.js';
-import { lastInboundAt } from './sql.js';
+import { lastInboundAt, servingOrder } from './sql.js';
 
 /** Advisory lock keys: automatic assignment and manual accepts are serialised on every instance. */
 export const ASSIGN_LOCK = 727_100;
@@ -37,7 +37,7 @@ export async function onlineAgentsWithLoad(db: DbOrTx): Promise<AgentRow[]> {
 /** Queued chats in serving order: lane, then queued time. A queued chat's assignee is the agent it left for no answer. */
 export async function queuedInOrder(db: DbOrTx, limit = 200): Promise<QueuedChat[]> {
   const rows = await rowsOf<{ id: number; assignee_id: number | null }>(db, sql`
-    SELECT id, assignee_id FROM conversations WHERE status = 'queued' ORDER BY lane, queued_at, id LIMIT ${limit}`);
+    SELECT id, assignee_id FROM conversations WHERE status = 'queued' ORDER BY ${servingOrder()} LIMIT ${limit}`);
   return rows.map((r) => ({ conversationId: r.id, avoidStaffId: r.assignee_id }));
 }
 
@@ -88,7 +88,7 @@ export async function queuePositions(db: DbOrTx): Promise<QueuePosition[]> {
     SELECT q.id, q.customer_id, cu.openid, q.position, q.notified_position, cu.last_interaction_at,
       (SELECT count(*) FROM outbox o WHERE o.openid = cu.openid AND o.status <> 'failed'
         AND o.created_at >= COALESCE(${lastInboundAt}, '-infinity'::timestamptz))::int AS sent
-    FROM (SELECT id, customer_id, notified_position, row_number() OVER (ORDER BY lane, queued_at, id)::int AS position
+    FROM (SELECT id, customer_id, notified_position, row_number() OVER (ORDER BY ${servingOrder()})::int AS position
           FROM conversations WHERE status = 'queued') q
     JOIN customers cu ON cu.id = q.customer_id ORDER BY q.position`);
   return rows.map((r) => ({
@@ -118,4 +118,12 @@ export async function recentHandlingS(db: DbOrTx): Promise<number | null> {
       WHERE status = 'closed' AND assigned_at IS NOT NULL AND closed_at > assigned_at
       ORDER BY closed_at DESC LIMIT 50) recent`);
   return row?.avg === null || row?.avg === undefined ? null : Number(row.avg);
+}
+
+/** A queued chat's 1-based position in serving order; undefined when it is not queued. */
+export async function queuePositionOf(db: DbOrTx, conversationId: number): Promise<number | undefined> {
+  const [row] = await rowsOf<{ position: number }>(db, sql`
+    SELECT position FROM (SELECT id, row_number() OVER (ORDER BY ${servingOrder()})::int AS position FROM conversations WHERE status = 'queued') q
+    WHERE q.id = ${conversationId}`);
+  return row?.position;
 }
