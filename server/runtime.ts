@@ -71,10 +71,11 @@ const CODE_RULES = { perTargetMinute: { limit: 1, windowMs: MINUTE }, perTargetH
 const REGISTER_PER_IP: RateRule = { limit: 20, windowMs: 60 * MINUTE };
 
 /**
- * The order of shutdown: stop accepting and finish in-flight requests, then late answers and
- * the outbox, then what they use, and the database last.
+ * The order of shutdown: end the streams that never finish by themselves (the simulator page's
+ * events), stop accepting and finish in-flight requests, then late answers and the outbox, then
+ * what they use, and the database last.
  */
-const PHASES = ['http', 'work', 'bot', 'simulator', 'bus', 'redis', 'storage'] as const;
+const PHASES = ['streams', 'http', 'work', 'bot', 'simulator', 'bus', 'redis', 'storage'] as const;
 type Phase = (typeof PHASES)[number];
 
 class Shutdown {
@@ -155,6 +156,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       wechat = simulatedCredentials();
       simulator = createSimulator({ ...wechat, pushUrl: `${local}/wechat`, basePath: '/simulator', logger, ...overrides.simulator });
       const sim = simulator;
+      shutdown.add('streams', async () => sim.closeStreams());
       shutdown.add('simulator', () => sim.close());
       apiBase = `${local}/simulator`;
       logger.info({ url: `${config.publicBaseUrl ?? `http://localhost:${port}`}/simulator/` }, 'no WeChat credentials: the WeChat simulator is running');

@@ -50,6 +50,8 @@ export interface Simulator {
   readonly app: Koa;
   readonly platform: FakePlatform;
   readonly driver: PushDriver;
+  /** ends the page's event streams (open tabs would keep an HTTP server from closing) */
+  closeStreams(): void;
   /** ends the page's event streams and aborts pushes in flight */
   close(): Promise<void>;
 }
@@ -100,6 +102,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     app,
     platform,
     driver,
+    closeStreams: () => sse.closeAll(),
     async close() {
       sse.closeAll();
       driver.close();
