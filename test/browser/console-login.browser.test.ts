@@ -43,6 +43,24 @@ describe('the staff console', () => {
     expect(new URL(page.url()).pathname).toBe('/console/login');
   });
 
+  it('sends one login per Enter, so the lockout counts each try once', async () => {
+    const posts: string[] = [];
+    const count = (req: { method(): string; url(): string }) => {
+      if (req.method() === 'POST' && req.url().endsWith('/api/staff/session')) posts.push(req.url());
+    };
+    page.on('request', count);
+    try {
+      await page.fill('input[name="username"]', 'kbadmin');
+      await page.fill('input[name="password"]', 'wrong-again');
+      await page.press('input[name="password"]', 'Enter');
+      await expect.poll(() => page.locator('[data-testid="login-error"]').innerText()).toContain('用户名或密码错误');
+      await page.waitForTimeout(300);
+      expect(posts).toHaveLength(1);
+    } finally {
+      page.off('request', count);
+    }
+  });
+
   it('logs in, returns to the page asked for, and shows the entries table with the user', async () => {
     await page.fill('input[name="username"]', 'kbadmin');
     await page.fill('input[name="password"]', 'kb-admin-pass');
