@@ -17,7 +17,9 @@ const optionalText = (schema: z.ZodString) =>
 export const profileInputSchema = z.object({
   displayName: z.string({ error: '请填写昵称' }).trim().min(1, '请填写昵称').max(30, '昵称最多30个字'),
   email: optionalText(z.string().trim().max(100, '邮箱最多100个字').email('邮箱格式不正确')),
-  avatarUrl: optionalText(z.string().trim().max(500, '头像地址太长').regex(/^(https:\/\/|http:\/\/|\/)\S+$/, '头像地址须以 https://、http:// 或 / 开头')),
+  // https only: the pages are served over https (and their CSP allows https images), so an
+  // http:// picture would never show.
+  avatarUrl: optionalText(z.string().trim().max(500, '头像地址太长').regex(/^(https:\/\/|\/)\S+$/, '头像地址须以 https:// 开头（或站内地址 /）')),
 }) satisfies z.ZodType<ProfileInput, unknown>;
 
 const pageQuery = z.object({ page: z.coerce.number({ error: '页码无效' }).int('页码无效').min(1, '页码无效').max(10_000, '页码无效').default(1) });

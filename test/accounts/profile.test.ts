@@ -67,6 +67,13 @@ describe('the 个人中心 API', () => {
     expect(error.message).toContain('头像地址');
   });
 
+  it('refuses an http:// avatar, as its hint says: the pages are https and would not show it', async () => {
+    const res = await call('PUT', '/api/h5/me', { account: bob }, { displayName: '小博', avatarUrl: 'http://img.example.com/b.png' });
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as ApiErrorBody;
+    expect(error.message).toContain('头像地址须以 https:// 开头');
+  });
+
   it("refuses an e-mail that is another account's (409 taken), whatever its case", async () => {
     const res = await call('PUT', '/api/h5/me', { account: alice }, { displayName: 'Alice', email: 'Bob@Example.com' });
     expect(res.status).toBe(409);
