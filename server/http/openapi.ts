@@ -273,7 +273,7 @@ const schemas: Record<string, Schema> = {
     { displayName: text(1, 30, 'Trimmed.') },
     {
       email: { type: ['string', 'null'], maxLength: 100, description: 'An e-mail address; "" or null removes it; absent keeps it. Must not belong to another account (409 taken).' },
-      avatarUrl: { type: ['string', 'null'], maxLength: 500, pattern: '^$|^(https://|http://|/)\\S+$', description: 'https://, http:// or a site path; "" or null removes it; absent keeps it.' },
+      avatarUrl: { type: ['string', 'null'], maxLength: 500, pattern: '^$|^(https://|/)\\S+$', description: 'https:// or a site path; "" or null removes it; absent keeps it.' },
     },
   ),
   PasswordChange: obj({ oldPassword: password(0, 256), newPassword: NEW_PASSWORD }),
