@@ -18,7 +18,7 @@ export const serviceCodeTexts = {
   empty: '请输入单位全称',
   tooLong: `单位全称最多${MAX_NAME_LENGTH}个字`,
   rateLimited: (retryAfterMs: number) => `查询过于频繁，请${waitText(retryAfterMs)}后再试，或拨打服务热线 ${HOTLINE} 咨询。`,
-  usage: '查询服务编码，请发送“服务编码 单位全称”，例如：服务编码 浪潮软件股份有限公司',
+  usage: '查询服务编码，请发送“服务编码 单位全称”，例如：服务编码 ABC示例集团有限公司',
 };
 
 export class RateLimited extends AppError {

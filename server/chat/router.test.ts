@@ -159,11 +159,14 @@ describe('the "服务编码 <全称>" chat command', () => {
     ['  服务编码：浪潮软件股份有限公司  ', '浪潮软件股份有限公司'],
     ['服务编码\u3000ＡＢＣ示例集团有限公司', 'ABC示例集团有限公司'],
     ['服务编码', ''],
+    ['查一下服务编码：ABC示例集团有限公司', 'ABC示例集团有限公司'],
+    ['帮我查询服务编码 山东示例科技有限公司（济南）', '山东示例科技有限公司(济南)'],
+    ['请帮我查一下我们的服务编码: 浪潮软件股份有限公司示例单位', '浪潮软件股份有限公司示例单位'],
   ])('reads %j as a lookup of %j', (input, name) => {
     expect(serviceCodeCommand(input)).toBe(name);
   });
 
-  it.each(['服务编码是什么', '怎么查服务编码', '忘记密码'])('leaves %j to the bot', (input) => {
+  it.each(['服务编码是什么', '怎么查服务编码', '忘记密码', '查一下服务编码', '查服务编码在哪里'])('leaves %j to the bot', (input) => {
     expect(serviceCodeCommand(input)).toBeNull();
   });
 

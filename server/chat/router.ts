@@ -12,10 +12,11 @@ export interface ChatCommands {
 
 /**
  * "服务编码 <全称>" after NFKC (full-width letters and the ideographic space): the word, then a
- * space or a colon, then the name. "服务编码" alone asks for the name; "服务编码是什么" is a
- * question for the bot.
+ * space or a colon, then the name. Customers also ask for it ("查一下服务编码：…", "帮我查询服务编码 …"):
+ * such a request with a name is the same command. "服务编码" alone asks for the name;
+ * "服务编码是什么" and "怎么查服务编码" are questions for the bot.
  */
-const SERVICE_CODE_COMMAND = /^服务编码(?:$|[\s:：]+([\s\S]*)$)/;
+const SERVICE_CODE_COMMAND = /^(?:(?:请|麻烦)?(?:帮我|帮忙)?(?:查询|查查|查)(?:一下)?(?:我们?的|我司的?|单位的?)?(?=服务编码[\s:：]))?服务编码(?:$|[\s:：]+([\s\S]*)$)/;
 
 /** The unit name of a "服务编码 <全称>" command ('' when the name is missing), or null for any other text. */
 export function serviceCodeCommand(text: string): string | null {

@@ -40,6 +40,19 @@ describe('the 服务编码 chat command', () => {
     expect(await say('o-chat-1', `服务编码 ${unit.fullName}`)).toBe(serviceCodeTexts.hit(unit.fullName, unit.serviceCode));
   });
 
+  it('asks for the name with an example that works when followed as written', async () => {
+    const usage = await say('o-chat-usage', '服务编码');
+    const example = /例如：(.+)$/.exec(usage ?? '')?.[1];
+    expect(example).toBeDefined();
+    expect(await say('o-chat-usage', example!)).toContain('LC-DEMO-');
+  });
+
+  it('reads a colloquial request with the name as the same lookup, without asking the bot', async () => {
+    const before = botCalls.length;
+    expect(await say('o-chat-colloquial', '查一下服务编码：ABC示例集团有限公司')).toContain(DEMO_UNITS[2].serviceCode);
+    expect(botCalls.length).toBe(before);
+  });
+
   it('answers a full-width spelling the same', async () => {
     expect(await say('o-chat-1', '服务编码：ＡＢＣ示例集团有限公司')).toContain(DEMO_UNITS[2].serviceCode);
   });
