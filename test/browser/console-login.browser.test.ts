@@ -73,6 +73,10 @@ describe('the staff console', () => {
     expect(text).toContain('已发布');
     expect(text).toContain('草稿');
     expect(text).toContain('9 / 1');
+    // The 👍/👎 header is drawn, not an emoji that a desktop without an emoji font shows as boxes.
+    expect(await page.locator('.el-table__header [data-testid="thumb-up"] svg').count()).toBe(1);
+    expect(await page.locator('.el-table__header [data-testid="thumb-down"] svg').count()).toBe(1);
+    expect(await page.locator('.el-table__header').innerText()).not.toMatch(/\u{1F44D}|\u{1F44E}/u);
     expect(await page.locator('[data-testid="current-user"]').innerText()).toContain('知识库管理员');
     expect(await page.locator('[data-testid="current-user"]').innerText()).toContain('管理员');
     // The admin sees the admin pages in the menu.
