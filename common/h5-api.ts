@@ -10,6 +10,7 @@
  *   GET  /auth/wechat?to=<h5 route, e.g. /h5/#/home/profile>
  *        → 302 to WECHAT_OAUTH_BASE/connect/oauth2/authorize?appid&redirect_uri=…/auth/wechat/callback
  *          &response_type=code&scope=snsapi_base&state=<random, also in the httpOnly cookie h5_oauth_state>#wechat_redirect
+ *   GET  /auth/wechat/bind → 302 to /auth/wechat?to=/h5/#/home/profile (the short link chat messages carry)
  *   GET  /auth/wechat/callback?code&state
  *        → checks state, exchanges the code (WECHAT_API_BASE/sns/oauth2/access_token), starts the
  *          session (openid; the bound account if any) → 302 to `to` (a local /h5/ path only).

@@ -41,7 +41,8 @@ export interface OAuthRoutesDeps {
  *                           httpOnly cookie (the state ties the callback to this browser: CSRF)
  *                           and on the server (single use: oauth-state.ts);
  *   GET /auth/wechat/callback?code&state → checks and consumes the state, exchanges the code for the openid,
- *                           starts a session (with the bound account, if any) → `to`.
+ *                           starts a session (with the bound account, if any) → `to`;
+ *   GET /auth/wechat/bind → the same login, ending on 个人中心 (the short link of chat messages).
  * Every failure of the callback is a Chinese retry page (400), never a 500.
  */
 export function oauthRoutes(deps: OAuthRoutesDeps): Router<H5State> {
@@ -103,8 +104,18 @@ export function oauthRoutes(deps: OAuthRoutesDeps): Router<H5State> {
     }
   });
 
+  // The short link that chat messages carry to bind an account: "/auth/wechat/bind" reads
+  // better in a WeChat bubble than the URL-encoded destination it stands for.
+  router.get('/bind', (ctx) => {
+    ctx.set('cache-control', 'no-store');
+    ctx.redirect(`/auth/wechat?to=${encodeURIComponent(BIND_DESTINATION)}`);
+  });
+
   return router;
 }
+
+/** Where the bind link ends: 个人中心, through the login / register page for an unbound user. */
+export const BIND_DESTINATION = '/h5/#/home/profile';
 
 /** https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html */
 export function authorizeUrl(oauthBase: string, appId: string, redirectUri: string, state: string): string {

@@ -63,7 +63,7 @@ export class DeskCore {
   bindUrl(): string {
     // Through the silent login: an unbound WeChat user lands on the bind (login / register) page,
     // then on 个人中心.
-    return `${this.o.publicBaseUrl}/auth/wechat?to=${encodeURIComponent('/h5/#/home/profile')}`;
+    return `${this.o.publicBaseUrl}/auth/wechat/bind`;
   }
 
   /** Runs `fn` in a transaction and emits what it gathered once committed. */

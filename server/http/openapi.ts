@@ -535,6 +535,10 @@ const ROUTES: Array<[`${Uppercase<Method>} /api/${string}` | `GET /auth/${string
       ),
     } },
   }],
+  ['GET /auth/wechat/bind', {
+    tag: 'auth', browser: true, h5: OPEN, summary: 'The short bind link of chat messages: the silent login, ending on 个人中心',
+    ok: { responses: { 302: redirect('To /auth/wechat?to=/h5/#/home/profile (URL-encoded).') } },
+  }],
   ['GET /auth/wechat/callback', {
     tag: 'auth', browser: true, h5: OPEN, summary: "WeChat's redirect back: checks the state, exchanges the code, starts the H5 session",
     query: [{ name: 'code', schema: str() }, { name: 'state', schema: str() }],

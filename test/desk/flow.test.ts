@@ -28,7 +28,13 @@ describe(`the human service end to end (${testMode()})`, () => {
     const r1 = await desk.say(first, '#人工');
     expect(r1).toContain('已为您转接人工客服');
     expect(r1).toContain('暂无空闲客服');
-    expect(r1).toContain('/auth/wechat?to=%2Fh5%2F%23%2Fhome%2Fprofile'); // not bound: the bind link (through the silent login) is offered
+    // Not bound: a short bind link is offered, which goes through the silent login to 个人中心.
+    const link = /https?:\/\/\S+\/auth\/wechat\/bind\b/.exec(r1)?.[0];
+    expect(link, r1).toBeDefined();
+    expect(r1).not.toContain('%2F');
+    const hop = await fetch(link!, { redirect: 'manual' });
+    expect(hop.status).toBe(302);
+    expect(hop.headers.get('location')).toBe(`/auth/wechat?to=${encodeURIComponent('/h5/#/home/profile')}`);
     const r2 = await desk.say(second, '转人工'); // the bot's handoff intent
     expect(r2).toContain('您前面还有 1 位');
 
