@@ -23,7 +23,7 @@
  *   POST /api/h5/register   RegisterInput       → SessionInfo   (mobile + SMS code; binds the openid)
  *   POST /api/h5/password/reset  ResetInput     → PasswordChanged (by mobile or e-mail code; ends every session and
  *                                                 unbinds every WeChat but the one resetting)
- *   POST /api/h5/logout                         → { ok: true }  (the openid stays bound: the next menu tap logs in again silently)
+ *   POST /api/h5/logout                         → { ok: true, unboundWechat }  (inside WeChat the openid is unbound: the next menu tap shows the login form)
  *   GET  /api/h5/me                             → Profile                      (login required: 401 not_logged_in)
  *   PUT  /api/h5/me         ProfileInput        → Profile
  *   POST /api/h5/me/password  PasswordChange    → PasswordChanged (ends every other session of the account and

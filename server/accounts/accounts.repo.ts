@@ -125,6 +125,16 @@ export async function unbindOpenid(db: Db, accountId: number, customerId: number
   return row?.openid;
 }
 
+/** Unbinds this openid from the account, if it is bound to it; whether it was. */
+export async function unbindOpenidOf(db: Db, accountId: number, openid: string): Promise<boolean> {
+  const rows = await db
+    .update(customers)
+    .set({ accountId: null, boundAt: null })
+    .where(and(eq(customers.openid, openid), eq(customers.accountId, accountId)))
+    .returning({ id: customers.id });
+  return rows.length > 0;
+}
+
 /** Unbinds every openid of the account but `keep` (none kept when null); how many were unbound. */
 export async function unbindAllBut(db: Db, accountId: number, keep: string | null): Promise<number> {
   const rows = await db

@@ -67,8 +67,11 @@ export function loginRoutes(deps: LoginRoutesDeps): Router<H5State> {
     ctx.body = await auth.resetPassword(parse(schemas.reset, ctx.request.body), ctx.ip, ctx.state.h5);
   });
   router.post('/logout', async (ctx) => {
+    // Inside WeChat the binding is what logs the user in again on the next menu tap: logging
+    // out of this WeChat user means unbinding it (the page's confirmation says so).
+    const unboundWechat = ctx.state.h5 ? await auth.unbindSessionWechat(ctx.state.h5) : false;
     await endH5Session(ctx, deps.sessions, deps.cookie);
-    ctx.body = { ok: true };
+    ctx.body = { ok: true, unboundWechat };
   });
   router.post('/me/password', requireUser(), json, async (ctx) => {
     ctx.body = await auth.changePassword(ctx.state.h5!, parse(schemas.password, ctx.request.body), ctx.ip);

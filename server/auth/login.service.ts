@@ -1,5 +1,5 @@
 import type { CodeRequest, LoginInput, PasswordChange, PasswordChanged, RegisterInput, ResetInput, SessionInfo, WechatBinding } from '../../common/h5-api.js';
-import { AccountTaken, accountBrief, bindingsOf, bindOpenid, createAccount, EMAIL_RE, findAccountById, findAccountByLogin, MOBILE_RE, normalizeLogin, setPassword, unbindAllBut, unbindOpenid, type Account } from '../accounts/accounts.repo.js';
+import { AccountTaken, accountBrief, bindingsOf, bindOpenid, createAccount, EMAIL_RE, findAccountById, findAccountByLogin, MOBILE_RE, normalizeLogin, setPassword, unbindAllBut, unbindOpenid, unbindOpenidOf, type Account } from '../accounts/accounts.repo.js';
 import { credit } from '../accounts/points.js';
 import { units } from '../accounts/schema.js';
 import { unitNamed } from '../accounts/service-code.js';
@@ -167,6 +167,15 @@ export class H5Auth {
     if (!openid) throw new AppError(404, 'not_found', '该微信绑定不存在或已解除');
     await this.d.sessions.destroyOpenid(accountId, openid, session.id);
     this.d.logger.info({ accountId }, 'h5 wechat binding removed');
+  }
+
+  /** Unbinds the session's own WeChat user from its account (logout inside WeChat); whether one was bound. */
+  async unbindSessionWechat(session: H5Session): Promise<boolean> {
+    if (!session.openid || !session.accountId) return false;
+    const unbound = await unbindOpenidOf(this.d.db, session.accountId, session.openid);
+    if (unbound) await this.d.sessions.destroyOpenid(session.accountId, session.openid, session.id);
+    if (unbound) this.d.logger.info({ accountId: session.accountId }, 'h5 logout unbound the wechat user');
+    return unbound;
   }
 
   /** Remembers the WeChat user's account: the next OAuth login is silent. */

@@ -250,6 +250,7 @@ const schemas: Record<string, Schema> = {
   ),
   ResetInput: obj({ channel: enumOf(CODE_CHANNELS), to: text(0, 128, 'The mobile or e-mail the code was sent to.'), code: text(0, 16), newPassword: NEW_PASSWORD }),
   OkResponse: obj({ ok: { const: true } }),
+  LogoutResult: obj({ ok: { const: true }, unboundWechat: { type: 'boolean', description: "Whether this WeChat user was unbound from the account." } }),
   PasswordChanged: obj({ ok: { const: true }, unboundWechat: int('How many other WeChat users were unbound from the account.'), message: str() }),
   WechatBinding: obj({ id: int(), openid: str('Masked: oAbc****wxyz.'), boundAt: nullable(str()), current: { type: 'boolean' } }),
   WechatBindingList: obj({ items: { type: 'array', items: ref('WechatBinding') } }),
@@ -572,7 +573,10 @@ const ROUTES: Array<[`${Uppercase<Method>} /api/${string}` | `GET /auth/${string
     body: ref('ResetInput'), ok: ref('PasswordChanged'),
     errorText: { 400: 'invalid_input | bad_code (wrong or expired code; also for an address without an account)' },
   }],
-  ['POST /api/h5/logout', { tag: 'h5', h5: OPEN, summary: 'End the session and clear the cookie (the openid stays bound: the next menu tap logs in again silently)', ok: ref('OkResponse') }],
+  ['POST /api/h5/logout', {
+    tag: 'h5', h5: OPEN, summary: "End the session and clear the cookie; inside WeChat also unbind this WeChat user, so the next menu tap shows the login form",
+    ok: ref('LogoutResult'),
+  }],
   ['GET /api/h5/me', { tag: 'h5', h5: USER, summary: '个人中心: my profile', ok: ref('Profile') }],
   ['PUT /api/h5/me', {
     tag: 'h5', h5: USER, summary: 'Edit my display name, e-mail and avatar', body: ref('ProfileInput'), ok: ref('Profile'), errors: [409],

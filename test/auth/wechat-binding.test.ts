@@ -64,6 +64,18 @@ describe(`WeChat bindings and passwords (${testMode()})`, () => {
     expect(await silentUser(owner.openid)).toBe(username);
   });
 
+  it('退出登录 inside WeChat unbinds this WeChat user, so the next menu tap shows the login form; other bindings stay', async () => {
+    const { username } = await account();
+    const other = await bound(username);
+    const me = await bound(username);
+    expect(await silentUser(me.openid)).toBe(username);
+    const res = await me.c.post('/api/h5/logout', {});
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ ok: true, unboundWechat: true });
+    expect(await silentUser(me.openid)).toBeNull();
+    expect(await silentUser(other.openid)).toBe(username);
+  });
+
   it('a password reset by SMS code unbinds every WeChat user of the account', async () => {
     const { username, mobile } = await account();
     const attacker = await bound(username);

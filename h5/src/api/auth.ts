@@ -8,4 +8,4 @@ export const sendCode = (input: CodeRequest): Promise<{ sent: true; expiresInS: 
   request('POST', '/api/h5/codes', { body: input });
 export const register = (input: RegisterInput): Promise<SessionInfo> => request('POST', '/api/h5/register', { body: input });
 export const resetPassword = (input: ResetInput): Promise<PasswordChanged> => request('POST', '/api/h5/password/reset', { body: input });
-export const logout = (): Promise<{ ok: true }> => request('POST', '/api/h5/logout');
+export const logout = (): Promise<{ ok: true; unboundWechat: boolean }> => request('POST', '/api/h5/logout');
