@@ -123,7 +123,7 @@ describe(`WeChat OAuth silent login (${testMode()})`, () => {
     }
   });
 
-  it('logs a bound openid straight in (no form), and keeps the binding after logout', async () => {
+  it('logs a bound openid straight in (no form); logging out inside WeChat unbinds it', async () => {
     const { c, openid } = wechatBrowser();
     await c.follow('/auth/wechat?to=/h5/');
     const mobile = `139${String(Date.now()).slice(-8)}`;
@@ -143,12 +143,13 @@ describe(`WeChat OAuth silent login (${testMode()})`, () => {
     await other.follow('/auth/wechat?to=' + encodeURIComponent('/h5/#home/profile'));
     expect((await other.get('/api/h5/session')).json).toMatchObject({ wechat: true, user: { id: reg.json.user.id } });
 
-    expect((await other.post('/api/h5/logout')).json).toEqual({ ok: true });
+    // Logging out inside WeChat unbinds this WeChat user: the next visit shows the form.
+    expect((await other.post('/api/h5/logout')).json).toEqual({ ok: true, unboundWechat: true });
     expect((await other.get('/api/h5/session')).json).toEqual({ wechat: false, user: null });
-    const [still] = await server.database.db.select().from(customers).where(eq(customers.openid, openid));
-    expect(still!.accountId).toBe(reg.json.user.id);
+    const [after] = await server.database.db.select().from(customers).where(eq(customers.openid, openid));
+    expect(after!.accountId).toBeNull();
     await other.follow('/auth/wechat?to=/h5/');
-    expect((await other.get('/api/h5/session')).json).toMatchObject({ wechat: true, user: { id: reg.json.user.id } });
+    expect((await other.get('/api/h5/session')).json).toEqual({ wechat: true, user: null });
   });
 
   it('binds the openid to an existing account when the WeChat user logs in with a password', async () => {

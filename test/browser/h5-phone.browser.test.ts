@@ -139,23 +139,28 @@ describe('the H5 pages from the simulator’s phone page', () => {
     await shot(page, 'profile');
   });
 
-  it('logs out after confirming; tapping 个人中心 again goes straight to the profile, with no form (the WeChat user stays bound)', async () => {
+  it('logs out after a confirmation that says this WeChat user is unbound; tapping 个人中心 again shows the login form, and logging in binds it again', async () => {
     const frame = webview(page);
     await frame.locator('[data-testid="logout"]').click();
+    expect(await frame.locator('.van-dialog__message').innerText()).toContain('解除绑定');
     await frame.locator('.van-dialog__confirm').click();
     await frame.locator('[data-testid="group-home"]').waitFor();
     expect((await sessionOf(page)).user).toBeNull();
     await shot(page, 'logged-out');
 
+    // The next tap goes through WeChat's silent login again, which no longer finds an account.
     const loaded = await navigationsDuring(
       page,
       () => tapMenu(page, '服务家园', '个人中心'),
-      () => frame.locator('[data-testid="profile-name"]').waitFor(),
+      () => frame.locator('[data-testid="page-login"]').waitFor(),
     );
-    // A fresh OAuth round trip found the bound account: no login or bind page on the way.
     expect(loaded.map((n) => n.path)).toContain('/auth/wechat/callback');
-    expect(await hashOf(page)).toBe('#/home/profile');
-    expect(await frame.locator('[data-testid="page-login"]').count()).toBe(0);
+    expect(await sessionOf(page)).toEqual({ wechat: true, user: null });
+
+    await frame.locator('input[name="account"]').fill(mobile);
+    await frame.locator('input[name="password"]').fill(password);
+    await frame.locator('button[type="submit"]').click();
+    await frame.locator('[data-testid="profile-name"]').waitFor();
     expect(await frame.locator('[data-testid="profile-name"]').innerText()).toBe(displayName);
     await shot(page, 'profile-again');
   });
