@@ -13,11 +13,21 @@ return 2`;
 
 const VERDICTS: readonly ReplayVerdict[] = ['first', 'retry', 'replay'];
 
+type ScriptedRedis = Redis & { replayClaim(key: string, digest: string, ttlS: string): Promise<number> };
+
+/** The script as a command of its own: sent by its SHA (EVALSHA) on every push, not as text. */
+function scripted(redis: Redis): ScriptedRedis {
+  const r = redis as ScriptedRedis;
+  if (typeof r.replayClaim !== 'function') r.defineCommand('replayClaim', { numberOfKeys: 1, lua: CLAIM });
+  return r;
+}
+
 /** `prefix` is the deployment's namespace (server/platform/redis-namespace.ts) plus what keeps these keys apart. */
 export function redisReplayGuard(redis: Redis, prefix: string): ReplayGuard {
+  const r = scripted(redis);
   return {
     async claim(key, digest, ttlS) {
-      const code = Number(await redis.eval(CLAIM, 1, `${prefix}${key}`, digest, String(ttlS)));
+      const code = Number(await r.replayClaim(`${prefix}${key}`, digest, String(ttlS)));
       const verdict = VERDICTS[code];
       if (!verdict) throw new Error(`replay guard script answered ${code}`);
       return verdict;
