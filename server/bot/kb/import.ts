@@ -85,10 +85,9 @@ export async function readRows(data: Buffer, format: 'xlsx' | 'csv'): Promise<Sh
     sheet?.eachRow({ includeEmpty: false }, (row, n) => {
       const cols: number[] = [];
       row.eachCell({ includeEmpty: false }, (_c, col) => void cols.push(col));
-      take(n, (col) => cellText(row.getCell(col).value, row.getCell(col).text), cols);
+      take(n, (col) => cellText(row.getCell(col).text), cols);
     });
   }
-  if (!keys) return [];
   return rows;
 }
 
@@ -117,7 +116,7 @@ function detectFormat(data: Uint8Array): 'xlsx' | 'csv' {
 async function streamXlsxRows(data: Buffer, take: (rowNumber: number, texts: (col: number) => string, cols: number[]) => void): Promise<void> {
   try {
     for await (const row of xlsxRows(data)) {
-      take(row.number, (col) => cellText(row.cells.get(col) ?? null), [...row.cells.keys()]);
+      take(row.number, (col) => cellText(row.cells.get(col)), [...row.cells.keys()]);
     }
   } catch (err) {
     if (err instanceof BadRequest) throw err;
@@ -143,17 +142,12 @@ function decodeCsv(data: Buffer): string {
   }
 }
 
-/** A cell's value as trimmed text: rich text joined, a formula's cached result, dates as YYYY-MM-DD. */
-function cellText(v: ExcelJS.CellValue | undefined, formatted?: string): string {
-  if (v === null || v === undefined) return '';
-  let text: string;
-  if (typeof v === 'object' && 'richText' in v) text = v.richText.map((r) => r.text).join('');
-  else if (typeof v === 'object' && 'formula' in v) text = v.result === undefined || v.result === null ? '' : String(v.result);
-  else if (typeof v === 'object' && 'text' in v && 'hyperlink' in v) text = String(v.text);
-  else if (v instanceof Date) text = v.toISOString().slice(0, 10);
-  else if (typeof v === 'object') text = formatted ?? '';
-  else text = formatted ?? String(v);
-  return text.replace(/\r\n?/g, '\n').trim();
+/**
+ * A cell as trimmed text with \n line ends. Both readers give text already: the .xlsx reader
+ * resolves shared strings and cached formula results, and the CSV reader keeps every cell a string.
+ */
+function cellText(text: string | undefined): string {
+  return (text ?? '').replace(/\r\n?/g, '\n').trim();
 }
 
 // ---- validation
