@@ -4,6 +4,7 @@ import type { Context, Middleware } from 'koa';
 import type { Db } from '../db/client.js';
 import type { H5Session, H5State } from './h5-state.js';
 import { h5Sessions } from './schema.js';
+import { secureCookie } from '../http/secure-cookie.js';
 
 export const H5_SESSION_COOKIE = 'h5_session';
 /** A week after the last request; a WeChat user whose session ended is logged in again silently by OAuth. */
@@ -108,23 +109,12 @@ export async function endH5Session(ctx: Context, sessions: H5Sessions, opts: H5C
   const old = (ctx.state as H5State).h5;
   if (old) await sessions.destroy(old.id);
   (ctx.state as H5State).h5 = undefined;
-  secureCookies(ctx, opts);
-  ctx.cookies.set(H5_SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', secure: isSecure(ctx, opts), path: '/', maxAge: 0, overwrite: true });
+  ctx.cookies.set(H5_SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', secure: secureCookie(ctx, opts.alwaysSecure), path: '/', maxAge: 0, overwrite: true });
 }
 
 /** httpOnly (no script reads it), SameSite=Lax (no cross-site POST carries it), Secure behind https. */
 function setCookie(ctx: Context, token: string, opts: H5CookieOptions): void {
-  secureCookies(ctx, opts);
-  ctx.cookies.set(H5_SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: isSecure(ctx, opts), path: '/', maxAge: H5_SESSION_TTL_MS, overwrite: true });
-}
-
-export function isSecure(ctx: Context, opts: H5CookieOptions): boolean {
-  return ctx.secure || opts.alwaysSecure;
-}
-
-/** `cookies` refuses a Secure cookie on a request it thinks is http; behind an https PUBLIC_BASE_URL it is not. */
-export function secureCookies(ctx: Context, opts: H5CookieOptions): void {
-  if (opts.alwaysSecure) (ctx.cookies as unknown as { secure: boolean }).secure = true;
+  ctx.cookies.set(H5_SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: secureCookie(ctx, opts.alwaysSecure), path: '/', maxAge: H5_SESSION_TTL_MS, overwrite: true });
 }
 
 function digest(token: string): string {

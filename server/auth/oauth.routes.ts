@@ -7,7 +7,8 @@ import type { Logger } from '../platform/logger.js';
 import type { WeChatApi } from '../wechat/api-client.js';
 import { WeChatApiError } from '../wechat/api-errors.js';
 import { OAuthStates } from './oauth-state.js';
-import { isSecure, secureCookies, startH5Session, type H5CookieOptions, type H5Sessions } from './h5-session.js';
+import { startH5Session, type H5CookieOptions, type H5Sessions } from './h5-session.js';
+import { secureCookie } from '../http/secure-cookie.js';
 import type { H5State } from './h5-state.js';
 import { ownOrigin } from './origin-check.js';
 import { retryPage } from './retry-page.js';
@@ -60,12 +61,11 @@ export function oauthRoutes(deps: OAuthRoutesDeps): Router<H5State> {
     // page several users share one browser; a stale session would show another user's page).
     const state = randomBytes(16).toString('base64url');
     await states.issue(state);
-    secureCookies(ctx, deps.cookie);
     ctx.cookies.set(STATE_COOKIE, `${state}.${Buffer.from(to).toString('base64url')}`, {
       httpOnly: true,
       // Lax: the callback is a top-level GET navigation coming back from WeChat's domain.
       sameSite: 'lax',
-      secure: isSecure(ctx, deps.cookie),
+      secure: secureCookie(ctx, deps.cookie.alwaysSecure),
       path: '/auth/wechat',
       maxAge: STATE_TTL_MS,
       overwrite: true,
@@ -83,8 +83,7 @@ export function oauthRoutes(deps: OAuthRoutesDeps): Router<H5State> {
       ctx.type = 'html';
       ctx.body = retryPage(message, `/auth/wechat?${new URLSearchParams({ to })}`);
     };
-    secureCookies(ctx, deps.cookie);
-    ctx.cookies.set(STATE_COOKIE, '', { httpOnly: true, sameSite: 'lax', secure: isSecure(ctx, deps.cookie), path: '/auth/wechat', maxAge: 0, overwrite: true });
+    ctx.cookies.set(STATE_COOKIE, '', { httpOnly: true, sameSite: 'lax', secure: secureCookie(ctx, deps.cookie.alwaysSecure), path: '/auth/wechat', maxAge: 0, overwrite: true });
     const state = typeof ctx.query.state === 'string' ? ctx.query.state : '';
     const code = typeof ctx.query.code === 'string' ? ctx.query.code : '';
     if (!cookieState || !sameString(state, cookieState) || !(await states.consume(state))) return retry(RETRY.badState);

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { secureCookie } from '../http/secure-cookie.js';
 import { SESSION_TTL_MS } from './sessions.js';
 
 export const SESSION_COOKIE = 'staff_session';
@@ -26,8 +27,5 @@ export function sessionToken(ctx: Context): string | undefined {
 }
 
 function attributes(ctx: Context, opts?: StaffCookieOptions) {
-  const secure = ctx.secure || !!opts?.alwaysSecure;
-  // `cookies` refuses a Secure cookie on a request it believes is http; behind an https PUBLIC_BASE_URL it is not.
-  if (secure) (ctx.cookies as unknown as { secure: boolean }).secure = true;
-  return { httpOnly: true, sameSite: 'lax' as const, secure, path: '/', overwrite: true };
+  return { httpOnly: true, sameSite: 'lax' as const, secure: secureCookie(ctx, !!opts?.alwaysSecure), path: '/', overwrite: true };
 }
