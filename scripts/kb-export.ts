@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { exportEntries } from '../server/bot/kb/export.js';
+import { exportEntries } from '../server/kb/export.js';
 import { fail, openKbCli } from './kb-cli.js';
 
 /** npm run kb:export -- <out.xlsx>: every entry (draft and published) in the import's columns. */

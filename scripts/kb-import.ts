@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import { AppError } from '../server/http/errors.js';
-import { importEntries, type ImportReport } from '../server/bot/kb/import.js';
+import { importEntries, type ImportReport } from '../server/kb/import.js';
 import { fail, openKbCli } from './kb-cli.js';
 
 /**

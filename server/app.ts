@@ -14,7 +14,7 @@ import { fromRoot } from './platform/paths.js';
 import { serveConsole } from './staff/console-static.js';
 import { deskRoutes } from './desk/desk.routes.js';
 import type { DeskService } from './desk/desk.service.js';
-import { kbAdminRoutes, type KbAdminService } from './staff/kb-admin.routes.js';
+import { kbAdminRoutes, type KbAdminService } from './kb/kb-admin.routes.js';
 import { staffRoutes, type StaffRoutesDeps } from './staff/staff.routes.js';
 import { wechatEdge, type WeChatEdgeState } from './wechat/edge.js';
 import { memoryReplayGuard, type ReplayGuard } from './wechat/replay-guard.js';

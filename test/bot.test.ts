@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { faqEntries, unansweredQuestions, conversations, customers } from '../server/db/schema.js';
 import { until } from './helpers/until.js';
-import { createEntry } from '../server/bot/kb/kb.service.js';
+import { createEntry } from '../server/kb/kb.service.js';
 import type { Running } from '../server/runtime.js';
 import { freshStorageTarget, testMode } from './helpers/mode.js';
 import { startTestServer } from './helpers/server.js';

@@ -1,8 +1,8 @@
 import type { Db } from '../db/client.js';
 import type { Logger } from '../platform/logger.js';
 import { Batcher } from '../platform/batcher.js';
-import { addHits } from './kb/entries.repo.js';
-import { logUnansweredBatch } from './kb/unanswered.service.js';
+import { addHits } from '../kb/entries.repo.js';
+import { logUnansweredBatch } from '../kb/unanswered.service.js';
 
 /**
  * The bot's bookkeeping, kept off the push's critical path:

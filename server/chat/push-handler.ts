@@ -9,7 +9,7 @@ import { finishPush, readPush, releasePush } from './push-log.repo.js';
 import { Batcher } from '../platform/batcher.js';
 import { recordInboundBatch, recordPassiveReplies, type InboundRecord, type PassiveReply, type RecordedInbound } from './push-turn.repo.js';
 import type { Outgoing, Reply, Turn } from './ports.js';
-import { recordTurn } from '../bot/kb/turns.service.js';
+import { recordTurn } from '../kb/turns.service.js';
 import type { ConversationRouter } from './router.js';
 import { texts } from './texts.js';
 

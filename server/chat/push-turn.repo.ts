@@ -3,7 +3,7 @@ import type { Db } from '../db/client.js';
 import { rowsOf, toDate } from '../db/raw.js';
 import type { Conversation, Customer } from './conversations.repo.js';
 import type { BotTurnRecord, Turn } from './ports.js';
-import { storableScore } from '../bot/kb/turns.service.js';
+import { storableScore } from '../kb/turns.service.js';
 
 /**
  * The two statements of a push's hot path, each for a whole batch of concurrent pushes

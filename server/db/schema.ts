@@ -149,7 +149,7 @@ export const kv = pgTable('kv', {
 });
 
 // The other modules' tables, so that Drizzle's relational schema and migrations see them all.
-export * from '../bot/kb/schema.js';
+export * from '../kb/schema.js';
 export * from '../staff/schema.js';
 export * from '../accounts/schema.js';
 export * from '../desk/schema.js';

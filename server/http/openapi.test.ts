@@ -10,7 +10,7 @@ import type {
 } from '../../common/h5-api.js';
 import type { Entry, KbStats, Page } from '../../common/kb-api.js';
 import type { ApiErrorBody, StaffMe } from '../../common/staff-api.js';
-import { accountsModule, type AccountsDeps } from '../accounts/routes.js';
+import { accountsModule, type AccountsDeps } from '../accounts/accounts.module.js';
 import { profileInputSchema } from '../accounts/profile.routes.js';
 import { loginRoutes, type LoginRoutesDeps } from '../auth/login.routes.js';
 import { oauthRoutes, type OAuthRoutesDeps } from '../auth/oauth.routes.js';
@@ -18,7 +18,7 @@ import { fromRoot } from '../platform/paths.js';
 import type { Logger } from '../platform/logger.js';
 import { deskRoutes } from '../desk/desk.routes.js';
 import type { DeskService } from '../desk/desk.service.js';
-import { kbAdminRoutes, type KbAdminService } from '../staff/kb-admin.routes.js';
+import { kbAdminRoutes, type KbAdminService } from '../kb/kb-admin.routes.js';
 import { staffRoutes, type StaffRoutesDeps } from '../staff/staff.routes.js';
 import { errorMiddleware } from './error-middleware.js';
 import { AppError } from './errors.js';

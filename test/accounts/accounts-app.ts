@@ -7,7 +7,7 @@ import type { H5State } from '../../server/auth/h5-state.js';
 import { openDatabase, type Database } from '../../server/db/client.js';
 import { customers } from '../../server/db/schema.js';
 import { accounts, units } from '../../server/accounts/schema.js';
-import { accountsModule } from '../../server/accounts/routes.js';
+import { accountsModule } from '../../server/accounts/accounts.module.js';
 import { staffSession, type StaffState } from '../../server/http/auth.js';
 import { errorMiddleware } from '../../server/http/error-middleware.js';
 import { silentLogger } from '../../server/platform/logger.js';

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
-import { kbAdminRoutes } from '../../server/staff/kb-admin.routes.js';
+import { kbAdminRoutes } from '../../server/kb/kb-admin.routes.js';
 import { staffSessions } from '../../server/staff/schema.js';
 import { fromRoot } from '../../server/platform/paths.js';
 import { launchBrowser } from '../helpers/browser.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database, type Db } from '../../server/db/client.js';
 import { rowsOf } from '../../server/db/raw.js';
 import { recordInboundBatch, recordPassiveReplies } from '../../server/chat/push-turn.repo.js';
-import { logUnansweredBatch } from '../../server/bot/kb/unanswered.service.js';
+import { logUnansweredBatch } from '../../server/kb/unanswered.service.js';
 import { freshStorageTarget } from '../helpers/mode.js';
 
 /**

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KbBot } from '../../server/bot/kb-bot.js';
-import { recordTurn } from '../../server/bot/kb/turns.service.js';
+import { recordTurn } from '../../server/kb/turns.service.js';
 import type { Nlu } from '../../server/bot/nlu/index.js';
 import type { Turn } from '../../server/chat/ports.js';
 import { createLocalBus } from '../../server/platform/bus.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { searchEntries } from '../../server/bot/kb/kb.service.js';
+import { searchEntries } from '../../server/kb/kb.service.js';
 import { openDatabase } from '../../server/db/client.js';
 import { fromRoot } from '../../server/platform/paths.js';
 import { freshStorageTarget, testMode, type StorageTarget } from '../helpers/mode.js';

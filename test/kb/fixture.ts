@@ -1,4 +1,4 @@
-import type { KbDeps } from '../../server/bot/kb/kb.service.js';
+import type { KbDeps } from '../../server/kb/kb.service.js';
 import { openDatabase, type Database } from '../../server/db/client.js';
 import { createLocalBus, type Bus } from '../../server/platform/bus.js';
 import type { EventMap, EventName } from '../../server/platform/events.js';

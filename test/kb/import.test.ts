@@ -2,9 +2,9 @@ import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/client.js';
-import { exportEntries } from '../../server/bot/kb/export.js';
-import { importEntries } from '../../server/bot/kb/import.js';
-import { createEntry, getEntry, loadIndexDocs, searchEntries, type KbDeps } from '../../server/bot/kb/kb.service.js';
+import { exportEntries } from '../../server/kb/export.js';
+import { importEntries } from '../../server/kb/import.js';
+import { createEntry, getEntry, loadIndexDocs, searchEntries, type KbDeps } from '../../server/kb/kb.service.js';
 import { testMode } from '../helpers/mode.js';
 import { openKbFixture } from './fixture.js';
 

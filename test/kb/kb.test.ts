@@ -10,9 +10,9 @@ import {
   unpublishEntry,
   updateEntry,
   type KbDeps,
-} from '../../server/bot/kb/kb.service.js';
-import { addHits } from '../../server/bot/kb/entries.repo.js';
-import { lastTurn, recordFeedback, recordTurn } from '../../server/bot/kb/turns.service.js';
+} from '../../server/kb/kb.service.js';
+import { addHits } from '../../server/kb/entries.repo.js';
+import { lastTurn, recordFeedback, recordTurn } from '../../server/kb/turns.service.js';
 import { testMode } from '../helpers/mode.js';
 import { openKbFixture } from './fixture.js';
 

@@ -2,18 +2,18 @@ import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/client.js';
 import { botTurns, conversations, customers, faqEntries, messages, unansweredQuestions } from '../../server/db/schema.js';
-import { registerCandidateListeners } from '../../server/bot/kb/candidates.listeners.js';
-import { acceptCandidate, dismissCandidate, listCandidates, offerCandidate } from '../../server/bot/kb/candidates.service.js';
-import { createEntry, getEntry, loadIndexDocs, type KbDeps } from '../../server/bot/kb/kb.service.js';
-import { botStats } from '../../server/bot/kb/stats.service.js';
-import { recordTurn } from '../../server/bot/kb/turns.service.js';
+import { registerCandidateListeners } from '../../server/kb/candidates.listeners.js';
+import { acceptCandidate, dismissCandidate, listCandidates, offerCandidate } from '../../server/kb/candidates.service.js';
+import { createEntry, getEntry, loadIndexDocs, type KbDeps } from '../../server/kb/kb.service.js';
+import { botStats } from '../../server/kb/stats.service.js';
+import { recordTurn } from '../../server/kb/turns.service.js';
 import {
   attachToEntry,
   createEntryFrom,
   dismissUnanswered,
   listUnanswered,
   logUnanswered,
-} from '../../server/bot/kb/unanswered.service.js';
+} from '../../server/kb/unanswered.service.js';
 import { testMode } from '../helpers/mode.js';
 import { until } from '../helpers/until.js';
 import { openKbFixture } from './fixture.js';
@@ -143,7 +143,7 @@ describe(`learning (${testMode()})`, () => {
     });
 
     it('after a handoff from an answered question, offers what the customer asked before the agent replied', async () => {
-      const { candidateFromConversation } = await import('../../server/bot/kb/candidates.service.js');
+      const { candidateFromConversation } = await import('../../server/kb/candidates.service.js');
       const id = await conversationWith([
         { msg: { sender: 'customer', direction: 'in', content: '热线多少' } },
         { turn: { question: '热线多少', band: 'answer' } },
@@ -156,7 +156,7 @@ describe(`learning (${testMode()})`, () => {
     });
 
     it('offers nothing when no agent replied, or when the bot was never involved', async () => {
-      const { candidateFromConversation } = await import('../../server/bot/kb/candidates.service.js');
+      const { candidateFromConversation } = await import('../../server/kb/candidates.service.js');
       const noAgent = await conversationWith([{ turn: { question: '报表打不开', band: 'none' } }]);
       const noBot = await conversationWith([
         { msg: { sender: 'customer', direction: 'in', content: '报表打不开' } },

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/client.js';
 import { faqEntries } from '../../server/db/schema.js';
-import { deleteEntry, loadChitchat, loadIndexDocs, loadSynonyms, updateEntry, type KbDeps } from '../../server/bot/kb/kb.service.js';
+import { deleteEntry, loadChitchat, loadIndexDocs, loadSynonyms, updateEntry, type KbDeps } from '../../server/kb/kb.service.js';
 import { seedKnowledge } from '../../server/bot/seed/load.js';
 import type { ChitchatSeedEntry, FaqSeedEntry } from '../../server/bot/types.js';
 import { testMode } from '../helpers/mode.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/client.js';
-import { MAX_VARIANTS, dismissUnanswered, listUnanswered, logUnanswered, logUnansweredBatch } from '../../server/bot/kb/unanswered.service.js';
+import { MAX_VARIANTS, dismissUnanswered, listUnanswered, logUnanswered, logUnansweredBatch } from '../../server/kb/unanswered.service.js';
 import { openKbFixture } from './fixture.js';
 
 describe('logging unanswered questions in batches', () => {

@@ -54,7 +54,7 @@ describe('two instances in server mode', () => {
     const db = driverFor(b);
     const ask = async (text: string) => String((await db.send(db.build.text(sim.platform.addUser().openid, text))).reply?.Content ?? '');
     expect(await ask('青鸾报表插件怎么激活')).toContain('#人工');
-    const { createEntry } = await import('../../server/bot/kb/kb.service.js');
+    const { createEntry } = await import('../../server/kb/kb.service.js');
     await createEntry(
       { db: a.database.db, bus: a.bus },
       { question: '青鸾报表插件怎么激活', similar: [], answer: '青鸾报表插件在 工具 > 插件管理 中输入激活码即可激活。', product: '浪潮GS', module: '报表', version: '', status: 'published' },

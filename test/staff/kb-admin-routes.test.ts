@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody } from '../../common/staff-api.js';
 import type { Entry, EntryInput } from '../../common/kb-api.js';
-import { kbAdminRoutes } from '../../server/staff/kb-admin.routes.js';
+import { kbAdminRoutes } from '../../server/kb/kb-admin.routes.js';
 import { freshStorageTarget } from '../helpers/mode.js';
 import { TWO_ENTRIES, stubKb } from './kb-stub.js';
 import { sessionCookieOf, startStaffApp, type StaffTestApp } from './staff-app.js';

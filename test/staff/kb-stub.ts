@@ -1,6 +1,6 @@
 import type { EntrySummary, Page } from '../../common/kb-api.js';
 import { AppError } from '../../server/http/errors.js';
-import type { KbAdminService } from '../../server/staff/kb-admin.routes.js';
+import type { KbAdminService } from '../../server/kb/kb-admin.routes.js';
 
 /**
  * A KbAdminService that records its calls. `listEntries` answers the entries given, filtered by

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { isNotNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { Bus } from '../../platform/bus.js';
-import { distinctSimilar } from '../kb/kb.service.js';
-import { inOrder, INSERT_CHUNK } from '../kb/entries.repo.js';
-import { chitchatEntries, faqEntries, faqQuestions, synonyms } from '../kb/schema.js';
+import { distinctSimilar } from '../../kb/kb.service.js';
+import { inOrder, INSERT_CHUNK } from '../../kb/entries.repo.js';
+import { chitchatEntries, faqEntries, faqQuestions, synonyms } from '../../kb/schema.js';
 import type { ChitchatSeedEntry, FaqSeedEntry, SynonymTable } from '../types.js';
 
 /**

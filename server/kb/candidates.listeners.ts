@@ -1,5 +1,5 @@
-import type { Db } from '../../db/client.js';
-import type { Bus } from '../../platform/bus.js';
+import type { Db } from '../db/client.js';
+import type { Bus } from '../platform/bus.js';
 import { candidateFromConversation } from './candidates.service.js';
 
 /** 'conversation.closed' → an FAQ candidate when the chat escalated from the bot and an agent answered. Returns the unsubscriber. */

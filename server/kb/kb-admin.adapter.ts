@@ -1,5 +1,5 @@
-import type * as Api from '../../../common/kb-api.js';
-import type { KbAdminService } from '../../staff/kb-admin.routes.js';
+import type * as Api from '../../common/kb-api.js';
+import type { KbAdminService } from './kb-admin.routes.js';
 import type { Entry as EntryRow, SimilarQuestion } from './entries.repo.js';
 import { acceptCandidate, dismissCandidate, listCandidates } from './candidates.service.js';
 import { exportEntries } from './export.js';

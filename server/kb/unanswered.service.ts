@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../db/client.js';
-import { BadRequest, NotFound } from '../../http/errors.js';
+import type { Db, DbOrTx } from '../db/client.js';
+import { BadRequest, NotFound } from '../http/errors.js';
 import { findLiveEntry, insertSimilar, listSimilarOf } from './entries.repo.js';
 import { entryInputSchema, parseOrThrow, type EntryInput } from './entry-input.js';
 import { assertQuestionIsNew, changed, getEntry, insertEntryWithSimilar, type EntryDetail, type KbDeps, type Page } from './kb.service.js';

@@ -1,4 +1,4 @@
-import { fold } from '../retrieval/normalize.js';
+import { fold } from '../bot/retrieval/normalize.js';
 
 /**
  * Text comparisons of the knowledge base itself: duplicate standard questions and the

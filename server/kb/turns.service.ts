@@ -1,5 +1,5 @@
 import { and, desc, eq, isNotNull, isNull } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
 import { incrementThumbs } from './entries.repo.js';
 import { botTurns } from './schema.js';
 

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { BadRequest } from '../../http/errors.js';
-import type { DbOrTx } from '../../db/client.js';
+import { BadRequest } from '../http/errors.js';
+import type { DbOrTx } from '../db/client.js';
 import { insertEntries, insertSimilar, listLiveQuestions } from './entries.repo.js';
 import { LIMITS } from './entry-input.js';
 import { changed, distinctSimilar, type KbDeps } from './kb.service.js';

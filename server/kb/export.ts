@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { DbOrTx } from '../../db/client.js';
+import type { DbOrTx } from '../db/client.js';
 import { listWithQuestions } from './entries.repo.js';
 import { COLUMNS, SIMILAR_SEPARATOR } from './sheet.js';
 

@@ -1,9 +1,9 @@
 import { asc } from 'drizzle-orm';
-import type { Page } from '../../../common/kb-api.js';
-import type { Db, DbOrTx } from '../../db/client.js';
-import { BadRequest, NotFound } from '../../http/errors.js';
-import type { Bus } from '../../platform/bus.js';
-import type { ChitchatSeedEntry, IndexDoc, SynonymTable } from '../types.js';
+import type { Page } from '../../common/kb-api.js';
+import type { Db, DbOrTx } from '../db/client.js';
+import { BadRequest, NotFound } from '../http/errors.js';
+import type { Bus } from '../platform/bus.js';
+import type { ChitchatSeedEntry, IndexDoc, SynonymTable } from '../bot/types.js';
 import { deleteSimilar, findLiveEntry, insertEntries, insertSimilar, listLiveEntries, listLiveQuestions, listWithQuestions, listSimilarOf, updateEntryFields, type Entry, type SimilarQuestion } from './entries.repo.js';
 import { entryInputSchema, entryPatchSchema, parseOrThrow, type EntryData, type EntryInput, type EntryPatch } from './entry-input.js';
 import { normalizeQuestion } from './normalize.js';

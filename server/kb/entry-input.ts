@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BadRequest } from '../../http/errors.js';
+import { BadRequest } from '../http/errors.js';
 
 /** Field limits of an FAQ entry, shared by the console API, the import and the seeder's checks. */
 export const LIMITS = { question: 200, answer: 5000, link: 500, tag: 50, similarCount: 200 } as const;

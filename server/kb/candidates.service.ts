@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../db/client.js';
-import { messages } from '../../db/schema.js';
-import { BadRequest, NotFound } from '../../http/errors.js';
+import type { Db, DbOrTx } from '../db/client.js';
+import { messages } from '../db/schema.js';
+import { BadRequest, NotFound } from '../http/errors.js';
 import { inOrder } from './entries.repo.js';
 import { entryInputSchema, parseOrThrow, type EntryInput } from './entry-input.js';
 import { assertQuestionIsNew, changed, insertEntryWithSimilar, type EntryDetail, type KbDeps, type Page } from './kb.service.js';

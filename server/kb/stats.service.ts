@@ -1,5 +1,5 @@
 import { and, desc, gte, inArray, lt, ne, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Db } from '../db/client.js';
 import { botTurns, faqEntries, unansweredQuestions } from './schema.js';
 
 /**
