@@ -216,6 +216,7 @@ async function pacedRun(base, rate, seconds) {
   const counts = { ok: 0, non2xx: 0, badBody: 0, errors: 0 };
   let lastEnd = 0;
   const start = performance.now() + 10;
+  const perSecond = Array.from({ length: Math.ceil(seconds) }, () => []);
   let sent = 0;
   let settled = 0;
 
@@ -234,6 +235,7 @@ async function pacedRun(base, rate, seconds) {
           res.on('end', () => {
             const end = performance.now();
             latencies.push(end - due);
+            perSecond[Math.floor((due - start) / 1000)]?.push(end - due);
             lastEnd = Math.max(lastEnd, end);
             if (res.statusCode < 200 || res.statusCode >= 300) counts.non2xx++;
             else if (!isReply(res.statusCode, text)) counts.badBody++;
@@ -259,6 +261,9 @@ async function pacedRun(base, rate, seconds) {
   agent.destroy();
 
   latencies.sort((a, b) => a - b);
+  if (process.env.BENCH_TIMELINE === '1') {
+    console.log(`  per second (by due time): ${perSecond.map((l) => ms(percentile(l.sort((a, b) => a - b), 0.99))).join(' | ')}`);
+  }
   return {
     requests: total,
     rps: counts.ok / ((lastEnd - start) / 1000),
