@@ -116,4 +116,20 @@ describe('the agent desk in the console', () => {
     await bubble.locator('[data-testid="delivery"]', { hasText: '已送达' }).waitFor({ timeout: 10_000 });
     await bubble.locator('[data-testid="possible-duplicate"]', { hasText: '可能重复发送' }).waitFor({ timeout: 10_000 });
   });
+  it('counts a handled left message under 全部 as well as under 已处理', async () => {
+    const c = await conversationOf(desk.server, customer);
+    await desk.server.database.db.execute(sql`
+      INSERT INTO left_messages (conversation_id, customer_id, content, status, handled_at)
+      VALUES (${c.id}, (SELECT customer_id FROM conversations WHERE id = ${c.id}), '已处理的一条留言', 'done', now())`);
+    await page.goto(`${desk.server.url}/console/desk/left-messages`);
+    const table = page.locator('[data-testid="left-table"]');
+    const status = page.locator('[data-testid="left-status"]');
+    const total = page.locator('.el-pagination__total');
+    await status.locator('label', { hasText: '已处理' }).click();
+    await table.locator('tr', { hasText: '已处理的一条留言' }).waitFor();
+    expect(await total.innerText()).toContain('共 1 条');
+    await status.locator('label', { hasText: '全部' }).click();
+    await table.locator('tr', { hasText: '已处理的一条留言' }).waitFor({ timeout: 5_000 });
+    expect(await total.innerText()).toContain('共 1 条');
+  });
 });
