@@ -116,7 +116,8 @@ describe('the H5 app', () => {
     await page.fill('textarea[name="unitFullName"], input[name="unitFullName"]', unit.fullName);
     await shot('register');
     await page.locator('button[type="submit"]').click();
-    await expect.poll(() => new URL(page.url()).hash).toBe('#/home/profile');
+    // Registering hashes the password with scrypt (N = 2^17): under the whole suite on two cores that takes over the 1 s default.
+    await expect.poll(() => new URL(page.url()).hash, { timeout: 10_000 }).toBe('#/home/profile');
     const session = (await page.evaluate(async () => (await fetch('/api/h5/session')).json())) as SessionInfo;
     expect(session.user?.displayName).toBe('张小明');
   });
