@@ -132,6 +132,20 @@ describe('phone timeline', () => {
     expect((await history(user.openid)).map((e) => e.text)).toEqual(['关注了公众号']);
   });
 
+  it('refuses 关注 from a user who already follows, as WeChat has no second subscribe, and pushes nothing', async () => {
+    const res = await postUi('users', { nickname: '已关注' });
+    const { user } = (await res.json()) as { user: { openid: string } };
+    const before = (await history(user.openid)).length;
+    const again = await postUi('event', { openid: user.openid, event: 'subscribe' });
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: string }).error).toContain('已关注');
+    expect((await history(user.openid)).length).toBe(before);
+    expect((await postUi('event', { openid: user.openid, event: 'unsubscribe' })).status).toBe(200);
+    expect((await postUi('event', { openid: user.openid, event: 'unsubscribe' })).status).toBe(409);
+    expect((await postUi('event', { openid: user.openid, event: 'subscribe' })).status).toBe(200);
+    expect(sim.platform.user(user.openid)?.subscribe).toBe(1);
+  });
+
   it('serves the phone page under basePath', async () => {
     const redirect = await fetch(`${http.url}/simulator`, { redirect: 'manual' });
     expect(redirect.status).toBe(302);

@@ -90,7 +90,12 @@ export function createUiRouter(deps: UiDeps): Router {
   });
   router.post('/ui/event', async (ctx) => {
     const body = await parse(ctx, schemas.event);
-    const user = knownUser(body.openid).openid;
+    const known = knownUser(body.openid);
+    // WeChat has no second 关注 for a follower, nor 取消关注 for someone who does not follow:
+    // pushing one anyway would show a second welcome that no real user can ever get.
+    if (body.event === 'subscribe' && known.subscribe === 1) throw new UiError(409, '该用户已关注公众号，无需再次关注');
+    if (body.event === 'unsubscribe' && known.subscribe === 0) throw new UiError(409, '该用户尚未关注公众号');
+    const user = known.openid;
     const scene = { scene: body.scene || '123', ticket: `gQ${createHash('md5').update(body.scene ?? '123').digest('hex')}` };
     const built: Record<typeof body.event, () => Push> = {
       subscribe: () => driver.build.subscribe(user, body.scene ? scene : undefined),
