@@ -25,7 +25,7 @@
  *   POST   /api/desk/canned      CannedReplyInput            → CannedReply   (admin)
  *   PUT    /api/desk/canned/:id  CannedReplyInput            → CannedReply   (admin)
  *   DELETE /api/desk/canned/:id                              → 204           (admin)
- *   GET    /api/desk/left-messages?status=open&page=          → Page<LeftMessage>
+ *   GET    /api/desk/left-messages?status=open|done|all&page= → Page<LeftMessage>
  *   POST   /api/desk/left-messages/:id/done                  → LeftMessage
  *
  * Roles: agent and admin use the desk (technicians get 403). An agent acts only on chats
@@ -48,6 +48,10 @@ export interface Page<T> {
 /** bot → queued → assigned → closed; 'message' = out of hours or after a queue timeout, waiting for a left message. */
 export const CONVERSATION_STATUSES = ['bot', 'queued', 'assigned', 'message', 'closed'] as const;
 export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+
+/** The 留言 list's filter: 'all' is both; the console's 全部 tab must send it, since an empty value is dropped from the query. */
+export const LEFT_MESSAGE_FILTERS = ['open', 'done', 'all'] as const;
+export type LeftMessageFilter = (typeof LEFT_MESSAGE_FILTERS)[number];
 
 export const AGENT_STATUSES = ['online', 'away', 'offline'] as const;
 export type AgentStatus = (typeof AGENT_STATUSES)[number];

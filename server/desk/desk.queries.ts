@@ -7,6 +7,7 @@ import type {
   CustomerBrief,
   DeskMessage,
   LeftMessage,
+  LeftMessageFilter,
   Page,
   QueueItem,
   QueueLane,
@@ -274,7 +275,7 @@ type LeftRow = CustomerCols & { id: number; conversation_id: number; content: st
 const leftSelect = sql`SELECT l.id, l.conversation_id, l.content, l.status, l.created_at, l.handled_at, s.display_name AS handled_by, ${customerCols}, count(*) OVER ()::int AS total
   FROM left_messages l JOIN conversations c ON c.id = l.conversation_id ${customerJoins} LEFT JOIN staff s ON s.id = l.handled_by`;
 
-export async function listLeftMessages(db: DbOrTx, status: 'open' | 'done' | 'all', page: number, pageSize: number): Promise<Page<LeftMessage>> {
+export async function listLeftMessages(db: DbOrTx, status: LeftMessageFilter, page: number, pageSize: number): Promise<Page<LeftMessage>> {
   const rows = await rowsOf<LeftRow>(db, sql`${leftSelect} WHERE ${status === 'all' ? sql`true` : sql`l.status = ${status}`}
     ORDER BY l.id ${status === 'open' ? sql`ASC` : sql`DESC`} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`);
   return { items: rows.map(toLeftMessage), total: rows[0]?.total ?? 0, page, pageSize };

@@ -2,7 +2,7 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import { z } from 'zod';
 import { INT4_MAX, bigIdSchema, idSchema, parseInput, searchSchema, storableText } from '../http/validate.js';
-import { AGENT_STATUSES, CONVERSATION_STATUSES, type CannedReplyInput } from '../../common/desk-api.js';
+import { AGENT_STATUSES, CONVERSATION_STATUSES, LEFT_MESSAGE_FILTERS, type CannedReplyInput } from '../../common/desk-api.js';
 import type { StaffMe } from '../../common/staff-api.js';
 import { requireStaff, type StaffState } from '../http/auth.js';
 import type { DeskService } from './desk.service.js';
@@ -39,7 +39,7 @@ const cannedBody = z.object({
   title: storableText(z.string().trim().min(1, '标题不能为空').max(50, '标题最多50字'), '标题'),
   content: storableText(z.string().trim().min(1, '内容不能为空').max(2000, '内容最多2000字')),
 }) satisfies z.ZodType<CannedReplyInput, unknown>;
-const leftQuery = z.object({ status: z.enum(['open', 'done', 'all']).default('open'), ...pageFields });
+const leftQuery = z.object({ status: z.enum(LEFT_MESSAGE_FILTERS).default('open'), ...pageFields });
 
 /** Zod-checked input, or 400 invalid_input with the reasons. */
 function parse<T>(schema: z.ZodType<T, unknown>, value: unknown): T {

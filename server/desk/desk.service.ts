@@ -9,6 +9,7 @@ import type {
   ConversationSummary,
   DeskMessage,
   LeftMessage,
+  LeftMessageFilter,
   Page,
   QueueItem,
 } from '../../common/desk-api.js';
@@ -200,7 +201,7 @@ export class DeskService {
     return deleteCanned(this.db, id);
   }
 
-  leftMessages(status: 'open' | 'done' | 'all', page: number, pageSize: number): Promise<Page<LeftMessage>> {
+  leftMessages(status: LeftMessageFilter, page: number, pageSize: number): Promise<Page<LeftMessage>> {
     return q.listLeftMessages(this.db, status, page, pageSize);
   }
 

@@ -116,6 +116,7 @@ describe('the agent desk in the console', () => {
     await bubble.locator('[data-testid="delivery"]', { hasText: '已送达' }).waitFor({ timeout: 10_000 });
     await bubble.locator('[data-testid="possible-duplicate"]', { hasText: '可能重复发送' }).waitFor({ timeout: 10_000 });
   });
+
   it('counts a handled left message under 全部 as well as under 已处理', async () => {
     const c = await conversationOf(desk.server, customer);
     await desk.server.database.db.execute(sql`

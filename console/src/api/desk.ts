@@ -8,6 +8,7 @@ import type {
   ConversationSummary,
   DeskMessage,
   LeftMessage,
+  LeftMessageFilter,
   Page,
   QueueItem,
 } from '../../../common/desk-api';
@@ -47,6 +48,6 @@ export const createCanned = (input: CannedReplyInput) => request<CannedReply>('P
 export const updateCanned = (id: number, input: CannedReplyInput) => request<CannedReply>('PUT', `/api/desk/canned/${id}`, { body: input });
 export const deleteCanned = (id: number) => request<void>('DELETE', `/api/desk/canned/${id}`);
 
-export const listLeftMessages = (status: LeftMessage['status'] | 'all', page: number, pageSize: number) =>
+export const listLeftMessages = (status: LeftMessageFilter, page: number, pageSize: number) =>
   request<Page<LeftMessage>>('GET', '/api/desk/left-messages', { query: { status, page, pageSize } });
 export const markLeftMessageDone = (id: number) => request<LeftMessage>('POST', `/api/desk/left-messages/${id}/done`);
