@@ -450,6 +450,8 @@
     els.addUser.disabled = true;
     try {
       const { user } = await api('ui/users', { mode: mode() });
+      // Select the new user in the same render that lists it, so the list never shows it unselected.
+      state.openid = user.openid;
       await loadUsers();
       await selectUser(user.openid);
     } catch (err) {
