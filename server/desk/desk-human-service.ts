@@ -116,7 +116,7 @@ export class DeskHumanService implements HumanService {
     if (!again) await markPositionTold(this.core.db, conversationId, null, at.position);
     const ahead = at.position - 1;
     const body = again ? deskTexts.stillQueued(ahead, at.eta) : deskTexts.queued(ahead, at.eta);
-    return body + (at.agentsOnline ? '' : `\n${deskTexts.noAgentOnline}`) + (again ? '' : this.bindOffer(turn));
+    return body + (at.agentsOnline ? '' : `\n${deskTexts.noAgentOnline(at.recentWait)}`) + (again ? '' : this.bindOffer(turn));
   }
 
   private bindOffer(turn: Turn): string {

@@ -17,6 +17,7 @@ import {
   queuePositions,
   queuedInOrder,
   recentHandlingS,
+  recentQueueWaitS,
   type AgentRow,
 } from './queue.repo.js';
 import { rowsOf, ts } from '../db/raw.js';
@@ -118,19 +119,27 @@ export class DeskCore {
   }
 
   /** The wait for a position, as text, from live capacity and recent handling times. */
-  async estimator(db: DbOrTx): Promise<(position: number) => string | null> {
-    const [agents, handle] = await Promise.all([onlineAgentsWithLoad(db), recentHandlingS(db)]);
-    const capacity = capacityOf(agents);
+  async estimator(db: DbOrTx, agents?: AgentRow[]): Promise<(position: number) => string | null> {
+    const [online, handle] = await Promise.all([agents ?? onlineAgentsWithLoad(db), recentHandlingS(db)]);
+    const capacity = capacityOf(online);
     return (position) => formatWait(estimateWaitS(position, capacity, handle));
   }
 
-  /** The chat's queue position (1-based) and estimate; null when it is not queued. */
-  async positionOf(db: DbOrTx, conversationId: number): Promise<{ position: number; eta: string | null; agentsOnline: boolean } | null> {
+  /**
+   * The chat's queue position (1-based) and estimate; null when it is not queued. With no agent
+   * online there is no capacity to estimate from: `recentWait` is then how long recent customers
+   * waited, when there is such history.
+   */
+  async positionOf(
+    db: DbOrTx,
+    conversationId: number,
+  ): Promise<{ position: number; eta: string | null; agentsOnline: boolean; recentWait: string | null } | null> {
     const position = await queuePositionOf(db, conversationId);
     if (position === undefined) return null;
     const agents = await onlineAgentsWithLoad(db);
-    const estimate = await this.estimator(db);
-    return { position, eta: estimate(position), agentsOnline: agents.length > 0 };
+    const estimate = await this.estimator(db, agents);
+    const recentWait = agents.length ? null : formatWait(await recentQueueWaitS(db, this.now()));
+    return { position, eta: estimate(position), agentsOnline: agents.length > 0, recentWait };
   }
 
   /**

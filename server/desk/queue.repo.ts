@@ -120,6 +120,20 @@ export async function recentHandlingS(db: DbOrTx): Promise<number | null> {
   return row?.avg === null || row?.avg === undefined ? null : Number(row.avg);
 }
 
+/**
+ * How long recently served customers waited in the queue (queued → assigned), on average, over the
+ * last 50 chats assigned in the past 7 days; null without such history. With no agent online there
+ * is no capacity to estimate from, so this is the only honest figure to tell a waiting customer.
+ */
+export async function recentQueueWaitS(db: DbOrTx, now: Date): Promise<number | null> {
+  const [row] = await rowsOf<{ avg: number | string | null }>(db, sql`
+    SELECT avg(extract(epoch FROM assigned_at - queued_at))::float8 AS avg FROM (
+      SELECT assigned_at, queued_at FROM conversations
+      WHERE queued_at IS NOT NULL AND assigned_at > queued_at AND assigned_at > ${ts(now)}::timestamptz - interval '7 days'
+      ORDER BY assigned_at DESC LIMIT 50) recent`);
+  return row?.avg === null || row?.avg === undefined ? null : Number(row.avg);
+}
+
 /** A queued chat's 1-based position in serving order; undefined when it is not queued. */
 export async function queuePositionOf(db: DbOrTx, conversationId: number): Promise<number | undefined> {
   const [row] = await rowsOf<{ position: number }>(db, sql`

@@ -2,7 +2,8 @@
 export const deskTexts = {
   queued: (ahead: number, eta: string | null) =>
     `已为您转接人工客服。${ahead > 0 ? `您前面还有 ${ahead} 位` : '您是下一位'}${eta ? `，预计等待${eta}` : ''}，请稍候。\n回复 #结束 可取消排队。`,
-  noAgentOnline: '（目前暂无空闲客服，有客服上线后将按顺序为您接入）',
+  noAgentOnline: (recentWait: string | null) =>
+    `（目前暂无空闲客服，有客服上线后将按顺序为您接入${recentWait ? `；近期客户平均等待${recentWait}` : ''}）`,
   stillQueued: (ahead: number, eta: string | null) =>
     `您已在人工客服队列中，${ahead > 0 ? `前面还有 ${ahead} 位` : '您是下一位'}${eta ? `，预计等待${eta}` : ''}。回复 #结束 可取消排队。`,
   positionUpdate: (ahead: number, eta: string | null) =>
