@@ -2,8 +2,8 @@ import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from '../db/client.js';
 import { conversations, customers, messages } from '../db/schema.js';
 
-/** A customer as the chat path uses it; when its account was bound is the H5's concern (个人中心). */
-export type Customer = Omit<typeof customers.$inferSelect, 'boundAt'>;
+/** A customer as the push path sees it: the binding's and the bind offer's times are read where they are used. */
+export type Customer = Omit<typeof customers.$inferSelect, 'boundAt' | 'bindOfferedAt'>;
 export type Conversation = typeof conversations.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;

@@ -25,6 +25,8 @@ export const customers = pgTable('customers', {
   accountId: integer('account_id').references(() => accounts.id),
   /** When the openid was bound to account_id (个人中心 lists the bindings with it). */
   boundAt: timestamp('bound_at', { withTimezone: true }),
+  /** When the human service last offered the bind link: it is offered once a day, not on every #人工. */
+  bindOfferedAt: timestamp('bind_offered_at', { withTimezone: true }),
   /** A closed human chat waiting for its 1–5 rating, and when it was asked. */
   ratingPendingConversationId: integer('rating_pending_conversation_id'),
   ratingAskedAt: timestamp('rating_asked_at', { withTimezone: true }),

@@ -41,7 +41,7 @@ export class DeskHumanService implements HumanService {
     if (!queued) return null;
     const assigned = await this.core.assignWaiting({ passiveFor: conv.id });
     const mine = assigned.find((a) => a.conversationId === conv.id);
-    if (mine) return say(deskTexts.connected(mine.displayName) + this.bindOffer(turn));
+    if (mine) return say(deskTexts.connected(mine.displayName) + (await this.bindOffer(turn)));
     return say(await this.queuedText(conv.id, false, turn));
   }
 
@@ -116,12 +116,27 @@ export class DeskHumanService implements HumanService {
     if (!again) await markPositionTold(this.core.db, conversationId, null, at.position);
     const ahead = at.position - 1;
     const body = again ? deskTexts.stillQueued(ahead, at.eta) : deskTexts.queued(ahead, at.eta);
-    return body + (at.agentsOnline ? '' : `\n${deskTexts.noAgentOnline(at.recentWait)}`) + (again ? '' : this.bindOffer(turn));
+    return body + (at.agentsOnline ? '' : `\n${deskTexts.noAgentOnline(at.recentWait)}`) + (again ? '' : await this.bindOffer(turn));
   }
 
-  private bindOffer(turn: Turn): string {
-    return turn.customer.accountId === null ? deskTexts.bindOffer(this.core.bindUrl()) : '';
+  /**
+   * The bind link for an unbound customer, at most once in BIND_OFFER_EVERY_MS: a customer who asks
+   * for a human again the same day has already seen it. Claimed with one conditional UPDATE, so
+   * two instances answering two quick #人工 do not both add it.
+   */
+  private async bindOffer(turn: Turn): Promise<string> {
+    if (turn.customer.accountId !== null) return '';
+    const now = this.core.now();
+    const claimed = await rowsOf<{ id: number }>(this.core.db, sql`
+      UPDATE customers SET bind_offered_at = ${ts(now)}
+      WHERE id = ${turn.customer.id} AND account_id IS NULL
+        AND (bind_offered_at IS NULL OR bind_offered_at <= ${ts(new Date(now.getTime() - BIND_OFFER_EVERY_MS))})
+      RETURNING id`);
+    return claimed.length ? deskTexts.bindOffer(this.core.bindUrl()) : '';
   }
 }
+
+/** How often an unbound customer is offered the bind link by the human service. */
+export const BIND_OFFER_EVERY_MS = 24 * 3600_000;
 
 const say = (content: string): Outgoing => ({ type: 'text', content });

@@ -1,0 +1,1 @@
+ALTER TABLE "customers" ADD COLUMN "bind_offered_at" timestamp with time zone;
