@@ -70,9 +70,21 @@ export class DeskHumanService implements HumanService {
     }
     if (conv.status === 'message') {
       if (!answer) return say(deskTexts.leaveMessageTextOnly);
-      await this.core.tx(async (tx, fx) => {
-        await tx.insert(leftMessages).values({ conversationId: conv.id, customerId: turn.customer.id, content: answer.slice(0, 2000) });
-        await this.core.closeIn(tx, fx, conv.id, 'left_message', { closingText: null, passive: true });
+      // A message is often typed as several lines: those sent within the follow-up window join the
+      // left message (the sweeper closes the chat after it), so none of them goes to the bot.
+      const joined = await rowsOf<{ id: number }>(db, sql`
+        WITH lm AS (
+          UPDATE left_messages SET content = left(content || E'\n' || ${answer}, ${LEFT_MESSAGE_MAX_CHARS})
+          WHERE id = (SELECT id FROM left_messages WHERE conversation_id = ${conv.id} ORDER BY id DESC LIMIT 1) AND status = 'open'
+          RETURNING id)
+        UPDATE conversations SET updated_at = ${ts(now)} FROM lm WHERE conversations.id = ${conv.id} RETURNING lm.id`);
+      if (joined.length) return say(deskTexts.messageJoined);
+      const left = await rowsOf<{ id: number }>(db, sql`
+        SELECT id FROM left_messages WHERE conversation_id = ${conv.id} LIMIT 1`);
+      if (left.length) return say(deskTexts.messageAlreadyHandled);
+      await db.transaction(async (tx) => {
+        await tx.insert(leftMessages).values({ conversationId: conv.id, customerId: turn.customer.id, content: answer.slice(0, LEFT_MESSAGE_MAX_CHARS) });
+        await tx.execute(sql`UPDATE conversations SET updated_at = ${ts(now)} WHERE id = ${conv.id}`);
       });
       return say(deskTexts.messageLeft);
     }
@@ -135,6 +147,9 @@ export class DeskHumanService implements HumanService {
     return claimed.length ? deskTexts.bindOffer(this.core.bindUrl()) : '';
   }
 }
+
+/** A left message with its follow-up lines, at most. */
+export const LEFT_MESSAGE_MAX_CHARS = 4000;
 
 /** How often an unbound customer is offered the bind link by the human service. */
 export const BIND_OFFER_EVERY_MS = 24 * 3600_000;

@@ -8,7 +8,7 @@ import type { Effects } from './effects.js';
 import { sayToCustomer } from './outbound.js';
 import { lockAssignment, onlineAgentsWithLoad, SWEEP_LOCK } from './queue.repo.js';
 import { rowsOf, ts } from '../db/raw.js';
-import { deskTexts } from './texts.js';
+import { deskTexts, LEFT_MESSAGE_FOLLOW_UP_S } from './texts.js';
 
 /**
  * The desk's timeouts, every DESK_SWEEP_MS on every instance. One instance at a time does a pass
@@ -17,6 +17,7 @@ import { deskTexts } from './texts.js';
  *  - queued too long: the keep-waiting / leave-a-message offer, once;
  *  - an agent who does not answer: the chat goes to another agent, or back to the queue's front;
  *  - no message either way for DESK_IDLE_TIMEOUT_S: closed, with the rating request;
+ *  - a left message whose follow-up window passed: its chat closed, silently;
  *  - then the queue is assigned again (capacity may have freed).
  */
 export class DeskSweeper {
@@ -43,6 +44,7 @@ export class DeskSweeper {
       await this.offerAfterQueueTimeout(tx, fx, now);
       await this.reassignUnanswered(tx, fx, now);
       await this.closeIdle(tx, fx, now);
+      await this.closeLeftMessages(tx, fx, now);
       return true;
     });
     if (ran) await this.core.afterCapacityChange();
@@ -99,10 +101,20 @@ export class DeskSweeper {
       SELECT c.id, c.status FROM conversations c
       WHERE (c.status = 'assigned' AND c.awaiting_agent_since IS NULL AND GREATEST(c.assigned_at,
               (SELECT max(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.direction <> 'note')) < ${idle})
-         OR (c.status = 'message' AND c.updated_at < ${idle})
+         OR (c.status = 'message' AND c.updated_at < ${idle} AND NOT EXISTS (SELECT 1 FROM left_messages l WHERE l.conversation_id = c.id))
       LIMIT 50`);
     for (const c of due) {
       await this.core.closeIn(tx, fx, c.id, 'inactivity', { closingText: deskTexts.endedByInactivity, passive: false });
     }
+  }
+
+  /** A left message is complete once its follow-up window passed: its chat closes, silently. */
+  private async closeLeftMessages(tx: DbOrTx, fx: Effects, now: Date): Promise<void> {
+    const due = await rowsOf<{ id: number }>(tx, sql`
+      SELECT c.id FROM conversations c
+      WHERE c.status = 'message' AND c.updated_at < ${ts(now)} - make_interval(secs => ${LEFT_MESSAGE_FOLLOW_UP_S})
+        AND EXISTS (SELECT 1 FROM left_messages l WHERE l.conversation_id = c.id)
+      LIMIT 50`);
+    for (const c of due) await this.core.closeIn(tx, fx, c.id, 'left_message', { closingText: null, passive: true });
   }
 }

@@ -1,3 +1,6 @@
+/** Lines sent this long after the last one still join the left message; then the chat closes. */
+export const LEFT_MESSAGE_FOLLOW_UP_S = 600;
+
 /** What the human service says to customers (zh-CN), in one place. */
 export const deskTexts = {
   queued: (ahead: number, eta: string | null) =>
@@ -17,7 +20,9 @@ export const deskTexts = {
   keepWaiting: (ahead: number) => `好的，继续为您排队${ahead > 0 ? `，您前面还有 ${ahead} 位` : ''}。`,
   leaveMessagePrompt: '好的，请直接发送您的留言（一条文字消息），我们会尽快回复您。',
   leaveMessageTextOnly: '留言请使用文字描述您的问题。',
-  messageLeft: '您的留言已收到，我们会尽快处理并回复您。感谢您的耐心！',
+  messageLeft: `您的留言已收到，我们会尽快处理并回复您。感谢您的耐心！\n如需补充，请在 ${LEFT_MESSAGE_FOLLOW_UP_S / 60} 分钟内直接发送。`,
+  messageJoined: '已补充到您的留言中。',
+  messageAlreadyHandled: '您的留言客服已在处理，我们会尽快回复您。',
   cancelled: '已为您取消人工服务。有问题可以随时发消息给我，回复 #人工 可再次转接人工客服。',
   endedByCustomer: '本次人工服务已结束，感谢您的咨询！',
   endedByAgent: '客服已结束本次服务，感谢您的咨询！',

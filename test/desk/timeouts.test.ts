@@ -36,11 +36,17 @@ describe(`the desk's timeouts and business hours (${testMode()})`, () => {
     expect(await desk.say(openid, '1')).toContain('继续为您排队');
     expect(await desk.say(openid, '2')).toContain('请直接发送您的留言');
     expect(await desk.say(openid, '请回电 13800000000，关于发票')).toContain('您的留言已收到');
+    // A second line within the follow-up window joins the message instead of reaching the bot.
+    expect(await desk.say(openid, '抬头是示例集团')).toBe('已补充到您的留言中。');
     const c = await conversationOf(desk.server, openid);
+    expect(c.status).toBe('message');
+    desk.advance(601 * S);
+    await sweep();
     expect((await summary(c.id)).closeReason).toBe('left_message');
+    expect(desk.customTexts(openid)).toHaveLength(1); // closed silently: no "inactivity" notice
     const open = (await wang.get<Page<LeftMessage>>('/api/desk/left-messages?status=open')).body;
     const left = open.items.find((l) => l.conversationId === c.id)!;
-    expect(left.content).toBe('请回电 13800000000，关于发票');
+    expect(left.content).toBe('请回电 13800000000，关于发票\n抬头是示例集团');
     const done = await wang.post<LeftMessage>(`/api/desk/left-messages/${left.id}/done`);
     expect(done.body).toMatchObject({ status: 'done', handledBy: '小王' });
     expect((await wang.get<Page<LeftMessage>>('/api/desk/left-messages')).body.items.some((l) => l.id === left.id)).toBe(false);
@@ -108,10 +114,14 @@ describe(`out of business hours (${testMode()})`, () => {
     expect(reply).toContain(`人工客服将于 ${names[other]} 08:30 恢复服务`);
     expect((await conversationOf(desk.server, openid)).status).toBe('message');
     expect(await desk.say(openid, '想咨询年度服务续费')).toContain('您的留言已收到');
+    expect(await desk.say(openid, '我们是 V8 的用户')).toBe('已补充到您的留言中。');
     const admin = await desk.addStaff('boss', 'admin', '管理员');
     const items = (await admin.get<Page<LeftMessage>>('/api/desk/left-messages')).body.items;
-    expect(items.map((l) => l.content)).toEqual(['想咨询年度服务续费']);
-    expect(await desk.say(openid, '谢谢')).toBe('机器人答：谢谢'); // the chat is back with the bot
+    expect(items.map((l) => l.content)).toEqual(['想咨询年度服务续费\n我们是 V8 的用户']);
+    // After the follow-up window the chat is back with the bot.
+    desk.advance(601_000);
+    await desk.server.desk.sweeper.sweep();
+    expect(await desk.say(openid, '谢谢')).toBe('机器人答：谢谢');
   });
 });
 
