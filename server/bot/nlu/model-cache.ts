@@ -10,9 +10,9 @@ import { join } from 'node:path';
 
 /**
  * Bump when the stored shape or the training recipe changes without the inputs changing.
- * 2: trained with @nlpjs/nlp's Nlp directly instead of through node-nlp's NlpManager, whose
- * container also held every language and the full language guesser: models written by node-nlp
- * are ignored and retrained once.
+ * 2: trained with @nlpjs/nlp's Nlp directly instead of through the all-in-one package's
+ * NlpManager, whose container also held every language and the full language guesser: models
+ * written by format 1 are ignored and retrained once.
  */
 const FORMAT = 2;
 const PREFIX = 'nlu-';
