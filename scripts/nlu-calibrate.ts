@@ -55,7 +55,7 @@ for (const i of intents) for (const u of i.utterances) addVocab(`intent:${i.inte
 for (const c of chitchat) for (const q of c.questions) addVocab(`chitchat:${c.id}`, q);
 
 const cacheDir = await mkdtemp(join(tmpdir(), 'nlu-calibrate-'));
-// node-nlp's own zh pipeline prints "Compiling dictionary": keep the report readable.
+// @nlpjs/lang-zh's pipeline (--tokenizer nlpjs) prints "Compiling dictionary": keep the report readable.
 const log = console.log;
 console.log = () => {};
 const raw = await createNlu({ chitchat, intents, cacheDir, tuning: { tokenizer: mode, minScore: 0, minCoverage: 0 } });

@@ -31,7 +31,7 @@ export interface ChitchatSeedEntry {
 /** server/bot/seed/synonyms.json: colloquial word or typo → canonical word. */
 export type SynonymTable = Record<string, string>;
 
-/** The intents node-nlp recognises besides chit-chat. */
+/** The intents the NLU (server/bot/nlu/) recognises besides chit-chat. */
 export type IntentName = 'handoff' | 'end' | 'thanks' | 'feedback.up' | 'feedback.down';
 
 /** server/bot/seed/intents.json: an array of these. */

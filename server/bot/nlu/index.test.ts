@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NlpManager } from 'node-nlp';
+import { Nlp as NlpManager } from '@nlpjs/nlp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChitchatSeedEntry, IntentSeed } from '../types.js';
 import { createNlu, type Nlu } from './index.js';

@@ -1,15 +1,15 @@
-import type { NlpManager } from 'node-nlp';
+import type { Nlp } from '@nlpjs/nlp';
 import type { ChitchatSeedEntry, IntentName, IntentSeed } from '../types.js';
-import { LOCALE, newManager, nodeNlpVersion, trimPrepareCache, type TokenizerMode } from './manager.js';
+import { LOCALE, newManager, nlpjsVersions, trimPrepareCache, type TokenizerMode } from './manager.js';
 import { modelFile, modelKey, readModel, writeModel } from './model-cache.js';
 import { coverage, tokens, topicTokens } from './tokenize.js';
 
 /**
- * Chit-chat and the small intents (handoff, end, thanks, feedback), recognised with node-nlp.
+ * Chit-chat and the small intents (handoff, end, thanks, feedback), recognised with @nlpjs/nlp.
  * Trained at start-up from the chit-chat base and the intent
  * utterances, or loaded from the on-disk cache when those are unchanged.
  *
- * Not an FAQ retriever: node-nlp cannot rank 2000 entries (see ../shared/eval/README.md). The
+ * Not an FAQ retriever: its classifier cannot rank 2000 entries (see ../shared/eval/README.md). The
  * caller also lets a strong FAQ match win over chit-chat; here, anything business-like should
  * come out as 'none'. The thresholds are calibrated in docs/nlu.md.
  */
@@ -25,7 +25,7 @@ export interface NluResult {
   chitchatId?: string;
   /** One of the chit-chat entry's answers, picked at random. */
   answer?: string;
-  /** node-nlp's score of the best label (0 when nothing matched). */
+  /** The classifier's score of the best label (0 when nothing matched). */
   score: number;
 }
 
@@ -52,7 +52,7 @@ export interface NluOptions {
 
 export interface NluTuning {
   tokenizer: TokenizerMode;
-  /** node-nlp's score of the best label must reach this. */
+  /** The classifier's score of the best label must reach this. */
   minScore: number;
   /**
    * Share of the text's topic tokens (tokenize.ts topicTokens) that the best label's own
@@ -71,7 +71,7 @@ const INTENT = 'intent:';
 export async function createNlu(opts: NluOptions): Promise<Nlu> {
   const tuning = { ...DEFAULT_TUNING, ...opts.tuning };
   const corpus = buildCorpus(opts.chitchat, opts.intents);
-  const key = modelKey({ nodeNlp: nodeNlpVersion, tokenizer: tuning.tokenizer, corpus: corpus.map((d) => [d.label, d.text]) });
+  const key = modelKey({ nlpjs: nlpjsVersions, tokenizer: tuning.tokenizer, corpus: corpus.map((d) => [d.label, d.text]) });
   const file = modelFile(opts.cacheDir, key);
   const manager = newManager(tuning.tokenizer);
 
@@ -97,7 +97,7 @@ export async function createNlu(opts: NluOptions): Promise<Nlu> {
   };
   opts.logger?.info({ nlu: info }, source === 'cache' ? 'nlu model loaded from cache' : 'nlu model trained');
 
-  return new NodeNlu(manager, info, vocabularies(corpus), answersById(opts.chitchat), tuning, opts.random ?? Math.random);
+  return new NlpjsNlu(manager, info, vocabularies(corpus), answersById(opts.chitchat), tuning, opts.random ?? Math.random);
 }
 
 interface Doc {
@@ -136,14 +136,14 @@ function answersById(chitchat: ChitchatSeedEntry[]): Map<string, string[]> {
 }
 
 const NONE: NluResult = { kind: 'none', score: 0 };
-/** How often classify looks at node-nlp's per-text cache (see trimPrepareCache). */
+/** How often classify looks at the classifier's per-text cache (see trimPrepareCache). */
 const TRIM_EVERY = 500;
 
-class NodeNlu implements Nlu {
+class NlpjsNlu implements Nlu {
   private calls = 0;
 
   constructor(
-    private readonly manager: NlpManager,
+    private readonly manager: Nlp,
     readonly info: NluInfo,
     private readonly vocab: Map<string, Set<string>>,
     private readonly answers: Map<string, string[]>,
@@ -158,7 +158,7 @@ class NodeNlu implements Nlu {
     if (++this.calls % TRIM_EVERY === 0) trimPrepareCache(this.manager);
     const top = r.classifications?.[0] ?? { intent: r.intent, score: r.score };
     const vocab = this.vocab.get(top.intent);
-    if (!vocab) return NONE; // node-nlp's own 'None'
+    if (!vocab) return NONE; // the classifier's own 'None'
     const score = top.score;
     if (score < this.tuning.minScore) return { kind: 'none', score };
     if (coverage(topicTokens(q), vocab) < this.tuning.minCoverage) return { kind: 'none', score };

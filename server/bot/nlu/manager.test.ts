@@ -12,7 +12,7 @@ describe('newManager', () => {
 });
 
 describe('trimPrepareCache', () => {
-  it('drops the per-text cache of node-nlp once it passes the limit', async () => {
+  it('drops the per-text cache of the classifier once it passes the limit', async () => {
     const m = newManager('bigram');
     m.addDocument('zh', '你好', 'greet');
     m.addDocument('zh', '转人工', 'handoff');

@@ -3,13 +3,18 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 
 /**
- * The trained node-nlp model on disk, keyed by a hash of everything that shapes it: the
- * training utterances and labels, the tokenizer, the node-nlp version and this file's format.
- * An unchanged base starts without retraining; any change gives a new key.
+ * The trained @nlpjs/nlp model on disk, keyed by a hash of everything that shapes it: the
+ * training utterances and labels, the tokenizer, the @nlpjs package versions and this file's
+ * format. An unchanged base starts without retraining; any change gives a new key.
  */
 
-/** Bump when the stored shape or the training recipe changes without the inputs changing. */
-const FORMAT = 1;
+/**
+ * Bump when the stored shape or the training recipe changes without the inputs changing.
+ * 2: trained with @nlpjs/nlp's Nlp directly instead of through the all-in-one package's
+ * NlpManager, whose container also held every language and the full language guesser: models
+ * written by format 1 are ignored and retrained once.
+ */
+const FORMAT = 2;
 const PREFIX = 'nlu-';
 
 interface Stored {

@@ -2,7 +2,7 @@
  * The NLU's Chinese tokenizer: unit unigrams plus adjacent-unit bigrams. Pure: no I/O.
  *
  * A unit is one CJK character, one run of Latin letters and digits ("ok", "886", "gs"), or one
- * emoji. node-nlp's own 'zh' pipeline segments with CC-CEDICT by forward maximum match and
+ * emoji. @nlpjs/lang-zh's pipeline segments with CC-CEDICT by forward maximum match and
  * then "stems" every word to pinyin syllables: it compiles a 120k-line dictionary on first use
  * (about 0.7 s, and it prints "Compiling dictionary" to stdout) and turns 人工 into the bag
  * {ren2, gong1}. Bigrams keep the word order that chit-chat depends on; docs/nlu.md has the
