@@ -27,6 +27,7 @@
  *   DELETE /api/desk/canned/:id                              → 204           (admin)
  *   GET    /api/desk/left-messages?status=open|done|all&page= → Page<LeftMessage>
  *   POST   /api/desk/left-messages/:id/done                  → LeftMessage
+ *   POST   /api/desk/left-messages/:id/reply  {text}         → LeftMessage (answered through the outbox, marked done)
  *
  * Roles: agent and admin use the desk (technicians get 403). An agent acts only on chats
  * assigned to them (accept: only queued chats; 403 `not_yours` otherwise); an admin may act
@@ -178,6 +179,8 @@ export interface LeftMessage {
   createdAt: string;
   handledBy: string | null;
   handledAt: string | null;
+  /** The last agent reply in its conversation, with its delivery (48 h window and quota apply). */
+  lastReply: { content: string; delivery: DeskMessage['delivery']; at: string; by: string | null } | null;
 }
 
 /**

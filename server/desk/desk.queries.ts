@@ -15,7 +15,7 @@ import type {
 import type { StaffRole } from '../../common/staff-api.js';
 import type { DbOrTx } from '../db/client.js';
 import { hashOpenid } from '../platform/logger.js';
-import { iso, rowsOf, toDate } from '../db/raw.js';
+import { iso, rowsOf, toDate, ts } from '../db/raw.js';
 import { lastInboundAt, servingOrder } from './sql.js';
 import { deliveryNotes } from './texts.js';
 
@@ -270,15 +270,34 @@ export async function listAgents(db: DbOrTx, onlyId?: number): Promise<AgentInfo
   }));
 }
 
-type LeftRow = CustomerCols & { id: number; conversation_id: number; content: string; status: string; created_at: unknown; handled_by: string | null; handled_at: unknown; total?: number };
+type LeftRow = CustomerCols & {
+  id: number; conversation_id: number; content: string; status: string; created_at: unknown; handled_by: string | null; handled_at: unknown; total?: number;
+  reply_content: string | null; reply_delivery: string | null; reply_at: unknown; reply_by: string | null;
+};
 
-const leftSelect = sql`SELECT l.id, l.conversation_id, l.content, l.status, l.created_at, l.handled_at, s.display_name AS handled_by, ${customerCols}, count(*) OVER ()::int AS total
-  FROM left_messages l JOIN conversations c ON c.id = l.conversation_id ${customerJoins} LEFT JOIN staff s ON s.id = l.handled_by`;
+const leftSelect = sql`SELECT l.id, l.conversation_id, l.content, l.status, l.created_at, l.handled_at, s.display_name AS handled_by, ${customerCols},
+    r.content AS reply_content, r.delivery AS reply_delivery, r.created_at AS reply_at, r.by AS reply_by, count(*) OVER ()::int AS total
+  FROM left_messages l JOIN conversations c ON c.id = l.conversation_id ${customerJoins} LEFT JOIN staff s ON s.id = l.handled_by
+  LEFT JOIN LATERAL (
+    SELECT m.content, m.delivery, m.created_at, rs.display_name AS by FROM messages m LEFT JOIN staff rs ON rs.id = m.staff_id
+    WHERE m.conversation_id = l.conversation_id AND m.direction = 'out' AND m.sender = 'agent' ORDER BY m.id DESC LIMIT 1) r ON true`;
 
 export async function listLeftMessages(db: DbOrTx, status: LeftMessageFilter, page: number, pageSize: number): Promise<Page<LeftMessage>> {
   const rows = await rowsOf<LeftRow>(db, sql`${leftSelect} WHERE ${status === 'all' ? sql`true` : sql`l.status = ${status}`}
     ORDER BY l.id ${status === 'open' ? sql`ASC` : sql`DESC`} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`);
   return { items: rows.map(toLeftMessage), total: rows[0]?.total ?? 0, page, pageSize };
+}
+
+/** A left message's chat and customer, locked for answering it; null when there is none. */
+export async function lockLeftMessage(tx: DbOrTx, id: number): Promise<{ conversationId: number; openid: string } | null> {
+  const [row] = await rowsOf<{ conversation_id: number; openid: string }>(tx, sql`
+    SELECT l.conversation_id, cu.openid FROM left_messages l JOIN customers cu ON cu.id = l.customer_id
+    WHERE l.id = ${id} FOR UPDATE OF l`);
+  return row ? { conversationId: row.conversation_id, openid: row.openid } : null;
+}
+
+export async function markLeftMessageHandled(tx: DbOrTx, id: number, staffId: number, at: Date): Promise<void> {
+  await tx.execute(sql`UPDATE left_messages SET status = 'done', handled_by = ${staffId}, handled_at = ${ts(at)} WHERE id = ${id}`);
 }
 
 export async function leftMessageById(db: DbOrTx, id: number): Promise<LeftMessage | null> {
@@ -296,5 +315,7 @@ function toLeftMessage(r: LeftRow): LeftMessage {
     createdAt: iso(r.created_at as Date)!,
     handledBy: r.handled_by,
     handledAt: iso(r.handled_at as Date),
+    lastReply: r.reply_content === null ? null
+      : { content: r.reply_content, delivery: r.reply_delivery as DeskMessage['delivery'], at: iso(r.reply_at as Date)!, by: r.reply_by },
   };
 }

@@ -88,5 +88,6 @@ export function deskRoutes(desk: DeskService): Router<StaffState> {
     ctx.body = await desk.leftMessages(f.status, f.page, f.pageSize);
   });
   router.post('/left-messages/:id/done', async (ctx) => void (ctx.body = await desk.leftMessageDone(me(ctx), cid(ctx))));
+  router.post('/left-messages/:id/reply', json, async (ctx) => void (ctx.body = await desk.replyToLeftMessage(me(ctx), cid(ctx), parse(textBody, ctx.request.body).text)));
   return router;
 }

@@ -211,6 +211,21 @@ export class DeskService {
     return (await q.leftMessageById(this.db, id))!;
   }
 
+  /**
+   * Answers a left message: the reply goes to the customer through the outbox (the chat may be
+   * closed; WeChat's 48 h window and quota decide whether it is sent or held), and the message is
+   * marked done by whoever answered. Open to every desk user, like marking it done.
+   */
+  async replyToLeftMessage(me: StaffMe, id: number, text: string): Promise<LeftMessage> {
+    await this.core.tx(async (tx, fx) => {
+      const lm = await q.lockLeftMessage(tx, id);
+      if (!lm) throw new NotFound('left message', id);
+      await sayToCustomer(tx, fx, { conversationId: lm.conversationId, openid: lm.openid, text, sender: 'agent', staffId: me.id });
+      await q.markLeftMessageHandled(tx, id, me.id, this.core.now());
+    });
+    return (await q.leftMessageById(this.db, id))!;
+  }
+
   private async summary(id: number): Promise<ConversationSummary> {
     return (await q.summaryById(this.db, id)) ?? notFound(id);
   }

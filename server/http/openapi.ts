@@ -199,6 +199,7 @@ const schemas: Record<string, Schema> = {
     createdAt: dateTime(),
     handledBy: nullable(str()),
     handledAt: nullable(dateTime()),
+    lastReply: nullable(obj({ content: str(), delivery: nullable(str()), at: dateTime(), by: nullable(str()) })),
   }),
   LeftMessagePage: page('LeftMessage'),
   TextRequest: obj({ text: str() }),
@@ -513,6 +514,7 @@ const ROUTES: Array<[`${Uppercase<Method>} /api/${string}` | `GET /auth/${string
     query: [{ name: 'status', schema: { ...enumOf(['open', 'done', 'all']), default: 'open' } }, ...pageParams(100)],
   }],
   ['POST /api/desk/left-messages/:id/done', { tag: 'desk', summary: 'Mark a left message handled', roles: DESK, ok: ref('LeftMessage') }],
+  ['POST /api/desk/left-messages/:id/reply', { tag: 'desk', summary: 'Answer a left message through the outbox and mark it handled', roles: DESK, body: ref('TextRequest'), ok: ref('LeftMessage') }],
   ['GET /api/desk/ws', {
     tag: 'desk', summary: 'The desk WebSocket (upgrade): pushes DeskEvent frames', roles: 'agent, admin',
     ok: { responses: {

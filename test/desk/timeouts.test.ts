@@ -122,6 +122,19 @@ describe(`out of business hours (${testMode()})`, () => {
     desk.advance(601_000);
     await desk.server.desk.sweeper.sweep();
     expect(await desk.say(openid, '谢谢')).toBe('机器人答：谢谢');
+
+    // The left message is answered from the 留言 list: to the customer through the outbox, and done.
+    const replied = await admin.post<LeftMessage>(`/api/desk/left-messages/${items[0]!.id}/reply`, { text: '您好，续费请联系 400-658-6000' });
+    expect(replied.status).toBe(200);
+    expect(replied.body).toMatchObject({ status: 'done', handledBy: '管理员', lastReply: { content: '您好，续费请联系 400-658-6000', by: '管理员' } });
+    await until(() => desk.customTexts(openid).includes('您好，续费请联系 400-658-6000'), () => desk.customTexts(openid));
+    const after = await until(async () => {
+      const [row] = (await admin.get<Page<LeftMessage>>('/api/desk/left-messages?status=done')).body.items;
+      return row?.lastReply?.delivery === 'sent' ? row : undefined;
+    });
+    expect(after.id).toBe(items[0]!.id);
+    expect((await admin.post(`/api/desk/left-messages/999999/reply`, { text: 'x' })).status).toBe(404);
+    expect((await admin.post(`/api/desk/left-messages/${items[0]!.id}/reply`, { text: '' })).status).toBe(400);
   });
 });
 
