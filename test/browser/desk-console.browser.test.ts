@@ -133,4 +133,32 @@ describe('the agent desk in the console', () => {
     await table.locator('tr', { hasText: '已处理的一条留言' }).waitFor({ timeout: 5_000 });
     expect(await total.innerText()).toContain('共 1 条');
   });
+
+  it('answers a left message from the list and opens the chat it was left in', async () => {
+    const other = desk.newCustomer();
+    expect(await desk.say(other, '你好')).toBe('机器人答：你好');
+    const c = await conversationOf(desk.server, other);
+    await desk.server.database.db.execute(sql`
+      INSERT INTO left_messages (conversation_id, customer_id, content)
+      VALUES (${c.id}, (SELECT customer_id FROM conversations WHERE id = ${c.id}), '请明天上午回电')`);
+    await page.goto(`${desk.server.url}/console/desk/left-messages`);
+    const row = page.locator('[data-testid="left-table"] tr', { hasText: '请明天上午回电' });
+    await row.locator('[data-testid="left-reply-open"]').click({ timeout: 5_000 });
+    const dialog = page.locator('[data-testid="left-reply-dialog"]');
+    await dialog.getByText('请明天上午回电').waitFor({ timeout: 5_000 });
+    expect(await dialog.locator('[data-testid="left-reply-send"]').isDisabled()).toBe(true);
+    await dialog.locator('[data-testid="left-reply-text"]').fill('好的，明天上午十点给您回电', { timeout: 5_000 });
+    await dialog.locator('[data-testid="left-reply-send"]').click();
+    await until(() => desk.customTexts(other).includes('好的，明天上午十点给您回电'), () => desk.customTexts(other));
+
+    // Handled now: under 已处理 with the reply beside the message.
+    await page.locator('[data-testid="left-status"] label', { hasText: '已处理' }).click();
+    const handled = page.locator('[data-testid="left-table"] tr', { hasText: '请明天上午回电' });
+    await handled.locator('[data-testid="left-reply"]', { hasText: '小王 回复：好的，明天上午十点给您回电' }).waitFor();
+
+    await handled.locator('[data-testid="left-view"]').click();
+    const drawer = page.locator('[data-testid="history-drawer"]');
+    await drawer.getByText('好的，明天上午十点给您回电').waitFor();
+    expect(await drawer.innerText()).toContain('你好');
+  });
 });

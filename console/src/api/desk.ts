@@ -51,3 +51,4 @@ export const deleteCanned = (id: number) => request<void>('DELETE', `/api/desk/c
 export const listLeftMessages = (status: LeftMessageFilter, page: number, pageSize: number) =>
   request<Page<LeftMessage>>('GET', '/api/desk/left-messages', { query: { status, page, pageSize } });
 export const markLeftMessageDone = (id: number) => request<LeftMessage>('POST', `/api/desk/left-messages/${id}/done`);
+export const replyToLeftMessage = (id: number, text: string) => request<LeftMessage>('POST', `/api/desk/left-messages/${id}/reply`, { body: { text } });
