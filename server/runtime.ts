@@ -191,7 +191,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     const prefix = overrides.h5?.redisPrefix ?? `${namespace}:h5:`;
     const limiter = (rule: RateRule, name: string) => (redis ? redisRateLimiter(redis, rule, `${prefix}${name}:`, h5Now) : memoryRateLimiter(rule, h5Now));
     const h5Sessions = new H5Sessions(database.db, h5Now);
-    const senders = overrides.h5?.senders ?? simulatedSenders(logger, simulator ? (text) => void simulator!.platform.notify(text) : undefined);
+    const senders = overrides.h5?.senders ?? simulatedSenders(logger, simulator ? (text, openid) => void simulator!.platform.notify(text, openid) : undefined);
     if (senders.sms.simulated && config.wechat) logger.warn('no SMS or e-mail provider: verification codes are only logged (simulated)');
     const codes = new VerificationCodes(
       database.db,

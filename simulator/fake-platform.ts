@@ -75,6 +75,8 @@ export interface Notice {
   readonly id: number;
   readonly at: number;
   readonly text: string;
+  /** The WeChat user whose page asked for it: only that user's phone page shows it. */
+  readonly openid?: string;
 }
 
 export interface SentTemplate {
@@ -499,16 +501,17 @@ export class FakePlatform {
   }
 
   /** Shows a simulated SMS / e-mail (e.g. a verification code) on the phone page. */
-  notify(text: string): Notice {
-    const notice: Notice = { id: this.nextEntryId++, at: this.now(), text };
+  notify(text: string, openid?: string): Notice {
+    const notice: Notice = { id: this.nextEntryId++, at: this.now(), text, ...(openid ? { openid } : {}) };
     this.noticeList.push(notice);
     if (this.noticeList.length > NOTICE_CAP) this.noticeList.shift();
     this.emit({ type: 'notice', notice });
     return notice;
   }
 
-  notices(): readonly Notice[] {
-    return this.noticeList;
+  /** The notices a user's phone page shows: theirs, and those asked for outside any WeChat user. */
+  notices(openid?: string): readonly Notice[] {
+    return openid === undefined ? this.noticeList : this.noticeList.filter((n) => n.openid === undefined || n.openid === openid);
   }
 
   private append(openid: string, entry: Omit<TimelineEntry, 'id' | 'openid' | 'at'>): TimelineEntry {

@@ -123,6 +123,24 @@ describe('phone timeline', () => {
     expect(events.find((e) => e.event === 'notice')?.data.notice.text).toBe('【模拟短信】您的验证码是 123456');
   });
 
+  it('shows an SMS asked for from one WeChat user’s page to that user only', async () => {
+    const [a, b] = [sim.platform.addUser().openid, sim.platform.addUser().openid];
+    const events = await readEvents(
+      b,
+      (evs) => evs.some((e) => e.event === 'notice'),
+      async () => {
+        sim.platform.notify('【模拟短信】给 A 的验证码 111111', a);
+        sim.platform.notify('【模拟短信】给 B 的验证码 222222', b);
+      },
+    );
+    expect(events.filter((e) => e.event === 'notice').map((e) => e.data.notice.text)).toEqual(['【模拟短信】给 B 的验证码 222222']);
+    const listed = async (openid: string) =>
+      ((await (await fetch(ui(`notices?openid=${openid}`))).json()) as { notices: Array<{ text: string }> }).notices.map((n) => n.text);
+    expect(await listed(a)).toContain('【模拟短信】给 A 的验证码 111111');
+    expect(await listed(a)).not.toContain('【模拟短信】给 B 的验证码 222222');
+    expect(await listed(b)).not.toContain('【模拟短信】给 A 的验证码 111111');
+  });
+
   it('adds a user who follows the account with a subscribe push', async () => {
     const res = await postUi('users', { nickname: '新用户' });
     const { user, push } = (await res.json()) as { user: { openid: string; subscribe: number }; push: { ok: boolean } };

@@ -113,7 +113,8 @@ export function createUiRouter(deps: UiDeps): Router {
     ctx.body = { entries: platform.timeline(id) };
   });
   router.get('/ui/notices', (ctx) => {
-    ctx.body = { notices: platform.notices() };
+    const openid = typeof ctx.query.openid === 'string' && ctx.query.openid ? ctx.query.openid : undefined;
+    ctx.body = { notices: platform.notices(openid) };
   });
   router.get('/ui/events', (ctx) => {
     const only = typeof ctx.query.openid === 'string' && ctx.query.openid ? ctx.query.openid : undefined;
@@ -121,6 +122,7 @@ export function createUiRouter(deps: UiDeps): Router {
       platform.onEvent((event: PlatformEvent) => {
         if (event.type === 'timeline' && only && event.entry.openid !== only) return;
         if (event.type === 'typing' && only && event.openid !== only) return;
+        if (event.type === 'notice' && only && event.notice.openid !== undefined && event.notice.openid !== only) return;
         client.send(event.type, event);
       }),
     );

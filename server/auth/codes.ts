@@ -18,7 +18,8 @@ export type Purpose = CodeRequest['purpose'];
 /** Sends one text to a mobile number or an e-mail address. `simulated`: nothing really leaves the server. */
 export interface CodeSender {
   readonly simulated: boolean;
-  send(to: string, text: string): Promise<void>;
+  /** `requestedBy`: the WeChat user whose page asked, when known (the simulator shows it only to them). */
+  send(to: string, text: string, requestedBy?: { openid?: string }): Promise<void>;
 }
 
 /** The pluggable senders: a real SMS gateway or SMTP client implements CodeSender. */
@@ -32,12 +33,12 @@ export interface CodeSenders {
  * the simulator runs, shown on its phone page (the issue: "codes are shown in the simulator
  * page and the log, marked as simulated").
  */
-export function simulatedSenders(logger: Logger, notify?: (text: string) => void): CodeSenders {
+export function simulatedSenders(logger: Logger, notify?: (text: string, openid?: string) => void): CodeSenders {
   const make = (channel: Channel, label: string): CodeSender => ({
     simulated: true,
-    async send(to, text) {
+    async send(to, text, requestedBy) {
       logger.info({ channel, to: mask(to), simulated: true, text }, `simulated ${channel}: not sent, shown here instead`);
-      notify?.(`${label}${text}（${to}）`);
+      notify?.(`${label}${text}（${to}）`, requestedBy?.openid);
     },
   });
   return { sms: make('sms', '【模拟短信】'), email: make('email', '【模拟邮件】') };
@@ -84,6 +85,7 @@ export class VerificationCodes {
     req: { purpose: Purpose; channel: Channel; to: string },
     ip: string,
     deliver: boolean | { notice: string } = true,
+    requestedBy?: { openid?: string },
   ): Promise<{ sent: true; expiresInS: number; simulated: boolean }> {
     const target = req.to;
     for (const [limiter, key] of [
@@ -96,7 +98,7 @@ export class VerificationCodes {
     }
     if (typeof deliver === 'object') {
       // Only the number's owner learns what the answer hides from everyone else.
-      await this.senders[req.channel].send(target, deliver.notice);
+      await this.senders[req.channel].send(target, deliver.notice, requestedBy);
     } else if (deliver) {
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       const at = new Date(this.now());
@@ -113,7 +115,7 @@ export class VerificationCodes {
         createdAt: at,
       });
       await this.db.delete(verificationCodes).where(lt(verificationCodes.expiresAt, new Date(at.getTime() - 24 * 3600_000)));
-      await this.senders[req.channel].send(target, `验证码 ${code}，5分钟内有效，${req.purpose === 'register' ? '用于注册' : '用于找回密码'}，请勿告诉他人。`);
+      await this.senders[req.channel].send(target, `验证码 ${code}，5分钟内有效，${req.purpose === 'register' ? '用于注册' : '用于找回密码'}，请勿告诉他人。`, requestedBy);
     }
     return { sent: true, expiresInS: CODE_TTL_MS / 1000, simulated: this.simulated(req.channel) };
   }

@@ -58,7 +58,7 @@ export function loginRoutes(deps: LoginRoutesDeps): Router<H5State> {
     ctx.body = await signIn(ctx, await auth.login(parse(schemas.login, ctx.request.body), ctx.ip));
   });
   router.post('/codes', json, async (ctx) => {
-    ctx.body = await auth.sendCode(parse(schemas.code, ctx.request.body), ctx.ip);
+    ctx.body = await auth.sendCode(parse(schemas.code, ctx.request.body), ctx.ip, ctx.state.h5?.openid ?? null);
   });
   router.post('/register', json, async (ctx) => {
     ctx.body = await signIn(ctx, await auth.register(parse(schemas.register, ctx.request.body), ctx.ip));

@@ -86,13 +86,13 @@ export class H5Auth {
    * account: a reset code for an unknown address is silently not sent, and a register code for a
    * registered mobile becomes an SMS to that mobile saying so.
    */
-  async sendCode(req: CodeRequest, ip: string) {
+  async sendCode(req: CodeRequest, ip: string, openid: string | null = null) {
     const to = checkTarget(req.channel, req.to);
     if (req.purpose === 'register' && req.channel !== 'sms') throw new BadRequest('请使用手机号注册', 'invalid_input');
     const existing = await findAccountByLogin(this.d.db, to);
     if (req.purpose === 'reset' && !existing) this.d.logger.info({ channel: req.channel }, 'reset code asked for an unknown address: not sent');
     const deliver = req.purpose === 'register' ? (existing ? { notice: ALREADY_REGISTERED_SMS } : true) : !!existing;
-    return this.d.codes.send({ purpose: req.purpose, channel: req.channel, to }, ip, deliver);
+    return this.d.codes.send({ purpose: req.purpose, channel: req.channel, to }, ip, deliver, openid ? { openid } : undefined);
   }
 
   /** A new account from a mobile number and its SMS code; the mobile is also the user name. */

@@ -18,6 +18,10 @@
     notices: $('notices'),
     noticeLatest: $('notice-latest'),
     noticeList: $('notice-list'),
+    noticeClose: $('notice-close'),
+    smsBanner: $('sms-banner'),
+    smsBannerText: $('sms-banner-text'),
+    smsBannerClose: $('sms-banner-close'),
     chat: $('chat'),
     submenu: $('submenu'),
     menuBar: $('menu-bar'),
@@ -128,6 +132,8 @@
     state.source = source;
     source.addEventListener('timeline', (e) => addEntries([JSON.parse(e.data).entry]));
     source.addEventListener('notice', (e) => addNotice(JSON.parse(e.data).notice, true));
+    // Each WeChat user's phone shows its own SMS: the list is reloaded for the user now selected.
+    loadNotices(openid).catch(() => {});
     source.addEventListener('menu', (e) => renderMenu(JSON.parse(e.data).menu));
     source.addEventListener('users', () => loadUsers().catch(() => {}));
     source.addEventListener('typing', (e) => setTyping(JSON.parse(e.data).typing));
@@ -403,6 +409,7 @@
 
   // ── web view ───────────────────────────────────────────────────────────
   function openWebview(url, title) {
+    hideSmsBanner();
     setCookie(state.openid);
     els.webviewTitle.textContent = title || url;
     els.webviewNewtab.href = url;
@@ -411,12 +418,32 @@
   }
 
   els.webviewClose.addEventListener('click', () => {
+    hideSmsBanner();
     els.webview.hidden = true;
     els.webviewFrame.src = 'about:blank';
   });
 
   // ── notices (simulated SMS / e-mail) ────────────────────────────────────
+  const seenNotices = new Set();
+  let smsBannerTimer = 0;
+
+  async function loadNotices(openid) {
+    const { notices } = await api(`ui/notices?openid=${encodeURIComponent(openid)}`);
+    if (state.openid !== openid) return;
+    seenNotices.clear();
+    els.noticeList.replaceChildren();
+    els.notices.hidden = true;
+    for (const n of notices) addNotice(n, false);
+  }
+
+  function hideSmsBanner() {
+    clearTimeout(smsBannerTimer);
+    els.smsBanner.hidden = true;
+  }
+
   function addNotice(n, fresh) {
+    if (seenNotices.has(n.id)) return;
+    seenNotices.add(n.id);
     els.notices.hidden = false;
     els.noticeLatest.textContent = n.text;
     const li = document.createElement('li');
@@ -429,8 +456,22 @@
       els.noticeLatest.classList.remove('flash');
       void els.noticeLatest.offsetWidth;
       els.noticeLatest.classList.add('flash');
+      // Over an open web page the SMS shows once, as a strip under its bar, for 12 s.
+      if (!els.webview.hidden) {
+        els.smsBannerText.textContent = n.text;
+        els.smsBanner.hidden = false;
+        clearTimeout(smsBannerTimer);
+        smsBannerTimer = setTimeout(hideSmsBanner, 12_000);
+      }
     }
   }
+
+  els.noticeLatest.addEventListener('animationend', () => els.noticeLatest.classList.remove('flash'));
+  els.noticeClose.addEventListener('click', () => {
+    els.notices.hidden = true;
+    els.noticeList.hidden = true;
+  });
+  els.smsBannerClose.addEventListener('click', hideSmsBanner);
 
   els.noticeLatest.addEventListener('click', () => {
     els.noticeList.hidden = !els.noticeList.hidden;
@@ -480,9 +521,8 @@
       els.mode.disabled = true;
       els.modeHint.hidden = false;
     }
-    const [menu, notices] = await Promise.all([api('ui/menu'), api('ui/notices'), loadUsers()]);
+    const [menu] = await Promise.all([api('ui/menu'), loadUsers()]);
     renderMenu(menu);
-    for (const n of notices.notices) addNotice(n, false);
     if (state.openid) await selectUser(state.openid);
   }
 

@@ -120,7 +120,19 @@ describe('the H5 pages from the simulator’s phone page', () => {
     expect(text).toContain('【模拟短信】');
     const code = /验证码 (\d{6})/.exec(text)?.[1];
     expect(code).toMatch(/^\d{6}$/);
+    // Over the open page it shows as a strip under the page's bar: the H5 title bar stays uncovered.
+    const banner = page.locator('#sms-banner');
+    await banner.locator('#sms-banner-text', { hasText: code! }).waitFor();
+    const [bar, strip, frameBox] = await Promise.all([
+      page.locator('.webview-bar').boundingBox(),
+      banner.boundingBox(),
+      page.locator('#webview-frame').boundingBox(),
+    ]);
+    expect(strip!.y).toBeGreaterThanOrEqual(bar!.y + bar!.height - 1);
+    expect(frameBox!.y).toBeGreaterThanOrEqual(strip!.y + strip!.height - 1);
     await shot(page, 'code-sent');
+    await page.locator('#sms-banner-close').click();
+    expect(await banner.isHidden()).toBe(true);
     await frame.locator('input[name="code"]').fill(code!);
     await frame.locator('input[name="password"]').fill(password);
     await frame.locator('input[name="displayName"]').fill(displayName);
@@ -176,8 +188,13 @@ describe('the H5 pages from the simulator’s phone page', () => {
     expect(openid).not.toBe(firstOpenid);
     await expect.poll(async () => (await other.textContent('#openid'))!.trim()).toBe(openid);
 
+    // The first user's SMS is on the first user's phone only.
+    expect(await other.locator('#notice-list').innerText()).not.toContain(mobile);
+    expect(await other.locator('#notices').isHidden()).toBe(true);
+
     await tapMenu(other, '服务家园', '个人中心');
     const frame = webview(other);
+    expect(await other.locator('#sms-banner').isHidden()).toBe(true);
     await frame.locator('[data-testid="page-login"]').waitFor();
     expect(await sessionOf(other)).toEqual({ wechat: true, user: null });
     await frame.locator('input[name="account"]').fill(mobile);
