@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { renderTemplate, type RenderedTemplate } from './templates.js';
 import { apiError, OK, type ApiError } from './api-errors.js';
 import { validateMenu, type Menu, type MenuButton } from './menu-rules.js';
 import { isInteraction, isUserMessage, type Push } from './pushes.js';
@@ -68,6 +69,8 @@ export interface TimelineEntry {
   readonly url?: string;
   readonly templateId?: string;
   readonly data?: Readonly<Record<string, string>>;
+  /** A template message as WeChat shows it (title, first, labelled rows, remark). */
+  readonly template?: RenderedTemplate;
   readonly detail?: string;
 }
 
@@ -444,6 +447,7 @@ export class FakePlatform {
       text: data.first ?? data.thing1 ?? body.template_id,
       templateId: body.template_id,
       data,
+      template: renderTemplate(body.template_id, data),
       ...(url ? { url } : {}),
     });
     return { ...OK, msgid };

@@ -281,21 +281,33 @@
     return wrap;
   }
 
+  // As WeChat shows a template message: title and date, the first line, labelled rows, the remark, 详情.
   function templateCard(e) {
+    const t = e.template || { title: e.templateId, first: null, rows: Object.entries(e.data || {}).map(([label, value]) => ({ label, value })), remark: null };
     const card = document.createElement('div');
-    card.className = 'card';
-    card.append(textDiv('card-title', `模板消息 · ${e.templateId}`));
-    for (const [k, v] of Object.entries(e.data || {})) {
+    card.className = 'card template-card';
+    card.dataset.testid = 'template-card';
+    card.append(textDiv('card-title', t.title));
+    card.append(textDiv('tpl-date', new Date(e.at).toLocaleDateString('zh-CN', { month: 'long', day: 'numeric' })));
+    if (t.first) card.append(textDiv('tpl-first', t.first));
+    for (const r of t.rows) {
       const row = document.createElement('div');
       row.className = 'card-row';
-      const b = document.createElement('b');
-      b.textContent = k;
-      row.append(b, document.createTextNode(v));
+      const label = document.createElement('span');
+      label.className = 'tpl-label';
+      label.textContent = r.label;
+      const value = document.createElement('span');
+      value.className = 'tpl-value';
+      value.textContent = r.value;
+      row.append(label, value);
       card.append(row);
     }
+    if (t.remark) card.append(textDiv('tpl-remark', t.remark));
     if (e.url) {
-      card.append(textDiv('card-foot', '详情 ›'));
+      card.append(textDiv('card-foot', '详情'));
       card.addEventListener('click', () => openWebview(e.url));
+    } else {
+      card.style.cursor = 'default';
     }
     return card;
   }

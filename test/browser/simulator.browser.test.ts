@@ -51,6 +51,23 @@ describe('the simulator phone page', () => {
     await page.locator('#chat .msg', { hasText: '这是一条客服消息' }).waitFor();
   });
 
+  it('shows a template message as WeChat does: its title, labelled fields and remark, not raw keys', async () => {
+    const openid = (await page.textContent('#openid'))!.trim();
+    await server.api.sendTemplate({
+      openid,
+      templateId: 'application_result',
+      data: { first: { value: '您的VIP申请已通过' }, keyword1: { value: 'VIP' }, keyword2: { value: '已通过' }, keyword3: { value: '2026-12-04 10:00' }, remark: { value: '感谢您的支持' } },
+    });
+    const card = page.locator('[data-testid="template-card"]', { hasText: '您的VIP申请已通过' });
+    await card.waitFor();
+    const text = await card.innerText();
+    expect(text).toContain('审核结果通知');
+    expect(text).toMatch(/审核结果\s*已通过/);
+    expect(text).toMatch(/申请类型\s*VIP/);
+    expect(text).toContain('感谢您的支持');
+    expect(text).not.toMatch(/keyword|first|remark/);
+  });
+
   it('shows the custom menu, whose CLICK gets the account’s answer', async () => {
     await page.locator('#to-menu').click();
     await page.locator('#menu-buttons button', { hasText: '我的服务' }).waitFor({ timeout: 10_000 });
