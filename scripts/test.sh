@@ -46,6 +46,8 @@ fi
 # ---- 3. typecheck and build -----------------------------------------------------
 log "typecheck"
 npx tsc -p tsconfig.json --noEmit
+# The .vue files of the console and the H5 (their own tsconfigs: DOM, bundler resolution).
+npm run --silent typecheck:vue
 
 log "build"
 node scripts/build-if-stale.mjs
