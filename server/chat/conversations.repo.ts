@@ -1,5 +1,5 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
-import type { Db, DbOrTx, Tx } from '../db/client.js';
+import type { DbOrTx } from '../db/client.js';
 import { conversations, customers, messages } from '../db/schema.js';
 
 /** A customer as the chat path uses it; when its account was bound is the H5's concern (个人中心). */
