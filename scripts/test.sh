@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite: system packages, npm dependencies, typecheck, build, vitest.
+# The whole test suite: system packages, npm dependencies, typecheck, lint, build, vitest.
 # Works on a fresh Debian 12 with only node/npm; safe to run repeatedly.
 set -euo pipefail
 
@@ -43,9 +43,14 @@ if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] \
   npm ci --no-audit --no-fund
 fi
 
-# ---- 3. typecheck and build -----------------------------------------------------
+# ---- 3. typecheck, lint and build -----------------------------------------------
 log "typecheck"
 npx tsc -p tsconfig.json --noEmit
+# The .vue files of the console and the H5 (their own tsconfigs: DOM, bundler resolution).
+npm run --silent typecheck:vue
+
+log "lint"
+npm run --silent lint
 
 log "build"
 node scripts/build-if-stale.mjs

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import mount from 'koa-mount';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PlatformEvent } from './fake-platform.js';
 import { createSimulator, type Simulator } from './index.js';
 import { listen, readBody, type Listening } from './test-support.js';
 import { parseXml, toXml } from './xml.js';
@@ -45,13 +46,16 @@ async function history(openid: string): Promise<Array<Record<string, unknown>>> 
   return ((await (await fetch(ui(`history?openid=${openid}`))).json()) as { entries: Array<Record<string, unknown>> }).entries;
 }
 
+/** An event of the page's stream: /ui/events names each after its PlatformEvent's type and sends the event as data. */
+type SseEvent<T extends PlatformEvent['type'] = PlatformEvent['type']> = { [K in T]: { event: K; data: Extract<PlatformEvent, { type: K }> } }[T];
+
 /** Reads SSE events from the page's stream until `until` says stop. */
-async function readEvents(openid: string, until: (events: Array<{ event: string; data: any }>) => boolean, act: () => Promise<void>) {
+async function readEvents(openid: string, until: (events: SseEvent[]) => boolean, act: () => Promise<void>) {
   const controller = new AbortController();
   const res = await fetch(ui(`events?openid=${openid}`), { signal: controller.signal });
   expect(res.headers.get('content-type')).toContain('text/event-stream');
   const reader = res.body!.getReader();
-  const events: Array<{ event: string; data: any }> = [];
+  const events: SseEvent[] = [];
   const decoder = new TextDecoder();
   let buffer = '';
   await act();
@@ -65,7 +69,7 @@ async function readEvents(openid: string, until: (events: Array<{ event: string;
       buffer = buffer.slice(cut + 2);
       const event = /^event: (.*)$/m.exec(block)?.[1];
       const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (event && data) events.push({ event, data: JSON.parse(data) });
+      if (event && data) events.push({ event, data: JSON.parse(data) } as SseEvent);
     }
   }
   controller.abort();
@@ -98,7 +102,7 @@ describe('phone timeline', () => {
         expect(await r.json()).toEqual({ errcode: 0, errmsg: 'ok' });
       },
     );
-    const custom = events.find((e) => e.event === 'timeline' && e.data.entry.via === 'custom');
+    const custom = events.find((e): e is SseEvent<'timeline'> => e.event === 'timeline' && e.data.entry.via === 'custom');
     expect(custom?.data.entry).toMatchObject({ openid, from: 'account', kind: 'text', text: '客服小王为您服务' });
     expect((await history(openid)).map((e) => e.text)).toEqual(['在吗', '回声：在吗', '客服小王为您服务']);
   });

@@ -9,6 +9,7 @@ export const DEFAULT_RETURN = '/h5/';
 export function safeReturnPath(to: unknown): string {
   if (typeof to !== 'string' || to.length === 0 || to.length > 512) return DEFAULT_RETURN;
   // Backslashes become slashes in browsers; control characters hide tricks in logs and headers.
+  // eslint-disable-next-line no-control-regex
   if (/[\\\u0000-\u001f\u007f]/.test(to)) return DEFAULT_RETURN;
   if (!to.startsWith('/h5/') && to !== '/h5') return DEFAULT_RETURN;
   let url: URL;

@@ -1,5 +1,5 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
-import type { Db, DbOrTx, Tx } from '../db/client.js';
+import type { DbOrTx } from '../db/client.js';
 import { conversations, customers, messages } from '../db/schema.js';
 
 /** A customer as the push path sees it: the binding's and the bind offer's times are read where they are used. */

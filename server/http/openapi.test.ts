@@ -25,6 +25,7 @@ import { AppError } from './errors.js';
 import { openApiDocument, openApiRoutes } from './openapi.js';
 
 // Walking an untyped JSON document: `any` keeps the checks readable.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 const doc = openApiDocument() as Json;
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
@@ -102,15 +103,18 @@ function problems(schema: Json, value: unknown, at = '$'): string[] {
 const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 /** "get /api/x/{id}" for every route a router mounts (HEAD comes with GET). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each router types its own ctx.state
 function mountedBy(routers: Array<Router<any>>): string[] {
   return routers.flatMap((r) => r.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((m) => `${m.toLowerCase()} ${String(layer.path).replace(/:(\w+)/g, '{$1}')}`)));
 }
 
 /** A service, database or client whose every method throws 418 `reached`: a request that gets 418 passed the router's validation. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- it stands in for any dependency
 const reached = (): any =>
   new Proxy({}, { get: (_t, key) => (key === 'then' ? undefined : () => { throw new AppError(418, 'reached', 'reached the service'); }) });
 
 /** The H5 and admin routers exactly as server/app.ts assembles them (login, OAuth, server/accounts). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each router types its own ctx.state
 function h5Routers(): { h5: Array<Router<any>>; admin: Array<Router<any>> } {
   const accounts = accountsModule({ db: reached(), api: reached(), logger: reached() } as AccountsDeps);
   return {

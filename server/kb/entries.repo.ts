@@ -1,5 +1,5 @@
 import { and, asc, eq, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
-import type { Db, DbOrTx, Tx } from '../db/client.js';
+import type { DbOrTx } from '../db/client.js';
 import { faqEntries, faqQuestions } from './schema.js';
 
 export type Entry = typeof faqEntries.$inferSelect;

@@ -74,16 +74,17 @@ export async function startAccountsApp(storage: StorageTarget): Promise<Accounts
     await next();
   });
   // As server/app.ts mounts them: the staff routers, then the H5 routers (each types its own ctx.state).
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const routers: Array<Router<any>> = [
+  const mount = <S>(routers: Array<Router<S>>) => {
+    for (const router of routers) {
+      app.use(router.routes());
+      app.use(router.allowedMethods());
+    }
+  };
+  mount([
     staffRoutes({ accounts: staff, sessions, guard: new LoginGuard((rule) => memoryRateLimiter(rule), STAFF_LOGIN_RULES), logger: silentLogger }),
     ...module.adminRoutes,
-    ...module.h5Routes,
-  ];
-  for (const router of routers) {
-    app.use(router.routes());
-    app.use(router.allowedMethods());
-  }
+  ]);
+  mount(module.h5Routes);
   const server: Server = createServer(app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;

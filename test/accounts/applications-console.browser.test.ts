@@ -74,11 +74,11 @@ describe('the console applications page', () => {
     await page.locator('.el-dialog').getByRole('button', { name: '驳回' }).click();
     // Asked to confirm first; cancelling keeps the application pending.
     await page.locator('.el-message-box').getByRole('button', { name: '取消' }).click();
-    expect(((await tad.c.get('/api/h5/me/applications')).json.items as Application[])[0]!.status).toBe('pending');
+    expect((await tad.c.get<{ items: Application[] }>('/api/h5/me/applications')).json.items[0]!.status).toBe('pending');
     await page.locator('.el-dialog').getByRole('button', { name: '驳回' }).click();
     await page.locator('.el-message-box').getByRole('button', { name: '驳回' }).click();
     await expect.poll(() => table.locator('tr', { hasText: '李四' }).count(), { timeout: 10_000 }).toBe(0);
-    expect(((await tad.c.get('/api/h5/me/applications')).json.items as Application[])[0]).toMatchObject({ status: 'rejected', reason: '请先由单位管理员确认员工身份' });
+    expect((await tad.c.get<{ items: Application[] }>('/api/h5/me/applications')).json.items[0]).toMatchObject({ status: 'rejected', reason: '请先由单位管理员确认员工身份' });
 
     await page.locator('[data-testid="application-status"]').getByText('全部').click();
     await expect.poll(() => table.innerText(), { timeout: 10_000 }).toContain('请先由单位管理员确认员工身份');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Application, Profile, ServiceCodeResult } from '../../common/h5-api.js';
+import type { ApiErrorBody } from '../../common/staff-api.js';
 import { createAccount, bindOpenid } from '../../server/accounts/accounts.repo.js';
 import { DEMO_UNITS } from '../../server/accounts/seed.js';
 import type { Running } from '../../server/runtime.js';
@@ -51,7 +52,7 @@ describe(`the accounts module in the running server (${testMode()})`, () => {
 
   it('refuses a profile edit from a foreign origin (403 bad_origin)', async () => {
     const { c } = await loggedIn('wired-origin');
-    const res = await c.request('/api/h5/me', { method: 'PUT', body: { displayName: '黑客' }, headers: { origin: 'https://evil.example' } });
+    const res = await c.request<ApiErrorBody>('/api/h5/me', { method: 'PUT', body: { displayName: '黑客' }, headers: { origin: 'https://evil.example' } });
     expect(res.status).toBe(403);
     expect(res.json.error.code).toBe('bad_origin');
   });

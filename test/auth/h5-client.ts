@@ -9,7 +9,7 @@ export class H5Client {
 
   constructor(readonly base: string) {}
 
-  async request(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Headers; text: string; json: any }> {
+  async request<T = unknown>(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; headers: Headers; text: string; json: T }> {
     const url = path.startsWith('http') ? path : `${this.base}${path}`;
     const headers: Record<string, string> = { ...init.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -31,16 +31,16 @@ export class H5Client {
     } catch {
       json = undefined;
     }
-    return { status: res.status, headers: res.headers, text, json };
+    return { status: res.status, headers: res.headers, text, json: json as T };
   }
 
   /** A same-origin JSON POST, as the H5 pages send it. */
-  post(path: string, body?: unknown, headers: Record<string, string> = {}) {
-    return this.request(path, { method: 'POST', body, headers: { origin: this.base, ...headers } });
+  post<T = unknown>(path: string, body?: unknown, headers: Record<string, string> = {}) {
+    return this.request<T>(path, { method: 'POST', body, headers: { origin: this.base, ...headers } });
   }
 
-  get(path: string) {
-    return this.request(path);
+  get<T = unknown>(path: string) {
+    return this.request<T>(path);
   }
 
   /** Follows redirects from `path`; returns every Location seen and the last response. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiErrorBody } from '../../common/staff-api.js';
 import { createAccount } from '../../server/accounts/accounts.repo.js';
 import type { Running } from '../../server/runtime.js';
 import { hashPassword } from '../../server/staff/password.js';
@@ -21,7 +22,7 @@ describe(`H5 login under a burst of guesses (${testMode()})`, () => {
   it('refuses the right password sent 13th among 30 simultaneous logins (423 locked)', async () => {
     const c = new H5Client(server.url);
     const burst = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => c.post('/api/h5/login', { account: 'burst-h5', password: i === 12 ? 'right-password-1' : `wrong-password-${i}` }, { 'x-forwarded-for': '10.30.0.1' })),
+      Array.from({ length: 30 }, (_, i) => c.post<ApiErrorBody>('/api/h5/login', { account: 'burst-h5', password: i === 12 ? 'right-password-1' : `wrong-password-${i}` }, { 'x-forwarded-for': '10.30.0.1' })),
     );
     const statuses = burst.map((r) => r.status);
     expect(statuses[12], `statuses: ${statuses.join(',')}`).toBe(423);

@@ -1,5 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PointsPage, SessionInfo } from '../../common/h5-api.js';
+import type { ApiErrorBody } from '../../common/staff-api.js';
 import { createAccount } from '../../server/accounts/accounts.repo.js';
 import { credit, POINT_RULES } from '../../server/accounts/points.js';
 import { accounts, units } from '../../server/accounts/schema.js';
@@ -66,7 +68,7 @@ describe(`H5 login, registration, codes and passwords (${testMode()})`, () => {
       expect(cookie).toMatch(/httponly/i);
       expect(cookie).toMatch(/samesite=lax/i);
       expect(cookie).not.toMatch(/;\s*secure/i);
-      expect((await c.get('/api/h5/session')).json.user.id).toBe(a.id);
+      expect((await c.get<SessionInfo>('/api/h5/session')).json.user!.id).toBe(a.id);
     }
   });
 
@@ -90,7 +92,7 @@ describe(`H5 login, registration, codes and passwords (${testMode()})`, () => {
     await seedAccount({ username: 'locked1', mobile: '13600000002' });
     const ip = `10.1.9.${++n}`;
     for (let i = 0; i < 5; i++) expect((await client(ip).post('/api/h5/login', { account: i % 2 ? 'locked1' : '13600000002', password: `bad-${i}-password` })).status).toBe(400);
-    const res = await client(ip).post('/api/h5/login', { account: 'locked1', password: 'right-password-1' });
+    const res = await client(ip).post<ApiErrorBody>('/api/h5/login', { account: 'locked1', password: 'right-password-1' });
     expect(res.status).toBe(423);
     expect(res.json.error).toEqual({ code: 'locked', message: '登录失败次数过多，账号已锁定，请15分钟后再试' });
     // The guesses do not lock the owner out from another address.
@@ -107,13 +109,13 @@ describe(`H5 login, registration, codes and passwords (${testMode()})`, () => {
     const res = await c.post('/api/h5/register', { mobile: m, code: lastCode(m), password: 'good-password-1', displayName: '李四' });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ wechat: false, user: { username: m, displayName: '李四', roles: ['customer'], badges: [] } });
-    expect((await c.get('/api/h5/session')).json.user.username).toBe(m);
+    expect((await c.get<SessionInfo>('/api/h5/session')).json.user!.username).toBe(m);
     // 我的积分 is not empty: one 注册账号 line, and crediting the same event again adds nothing.
     const points = await c.get('/api/h5/me/points');
     expect(points.json).toMatchObject({ balance: POINT_RULES.register.points, total: 1, items: [{ reason: 'register', label: POINT_RULES.register.label, points: POINT_RULES.register.points }] });
     const [account] = await server.database.db.select({ id: accounts.id }).from(accounts).where(eq(accounts.mobile, m));
     expect(await credit(server.database.db, account!.id, 'register', `account:${account!.id}`)).toBe(0);
-    expect((await c.get('/api/h5/me/points')).json.balance).toBe(POINT_RULES.register.points);
+    expect((await c.get<PointsPage>('/api/h5/me/points')).json.balance).toBe(POINT_RULES.register.points);
     expect((await client().post('/api/h5/login', { account: m, password: 'good-password-1' })).status).toBe(200);
     // Asking for a register code again answers as for any number: only the owner's SMS says it is registered.
     clock += MINUTE + 1000; // one code a minute per number
@@ -155,7 +157,7 @@ describe(`H5 login, registration, codes and passwords (${testMode()})`, () => {
     await c.post('/api/h5/codes', { purpose: 'register', channel: 'sms', to: m2 });
     const code2 = lastCode(m2);
     clock += 5 * MINUTE;
-    const expired = await c.post('/api/h5/register', { mobile: m2, code: code2, password: 'good-password-1', displayName: '过期' });
+    const expired = await c.post<ApiErrorBody>('/api/h5/register', { mobile: m2, code: code2, password: 'good-password-1', displayName: '过期' });
     expect(expired.status).toBe(400);
     expect(expired.json.error).toEqual({ code: 'bad_code', message: '验证码错误或已过期' });
 
@@ -164,10 +166,10 @@ describe(`H5 login, registration, codes and passwords (${testMode()})`, () => {
     const code3 = lastCode(m3);
     const wrong = String((Number(code3) + 1) % 1_000_000).padStart(6, '0');
     for (let i = 0; i < 5; i++) {
-      const r = await c.post('/api/h5/register', { mobile: m3, code: wrong, password: 'good-password-1', displayName: '王' });
+      const r = await c.post<ApiErrorBody>('/api/h5/register', { mobile: m3, code: wrong, password: 'good-password-1', displayName: '王' });
       expect(r.json.error.code).toBe('bad_code');
     }
-    const late = await c.post('/api/h5/register', { mobile: m3, code: code3, password: 'good-password-1', displayName: '王' });
+    const late = await c.post<ApiErrorBody>('/api/h5/register', { mobile: m3, code: code3, password: 'good-password-1', displayName: '王' });
     expect(late.status).toBe(400);
     expect(late.json.error).toEqual({ code: 'bad_code', message: '验证码错误次数过多，请重新获取' });
   });
@@ -176,7 +178,7 @@ describe(`H5 login, registration, codes and passwords (${testMode()})`, () => {
     const c = client();
     const m = mobile();
     expect((await c.post('/api/h5/codes', { purpose: 'register', channel: 'sms', to: m })).status).toBe(200);
-    const second = await c.post('/api/h5/codes', { purpose: 'register', channel: 'sms', to: m });
+    const second = await c.post<ApiErrorBody>('/api/h5/codes', { purpose: 'register', channel: 'sms', to: m });
     expect(second.status).toBe(429);
     expect(second.json.error.code).toBe('rate_limited');
     expect(second.json.error.message).toMatch(/请\d+秒后再试/);
@@ -185,7 +187,7 @@ describe(`H5 login, registration, codes and passwords (${testMode()})`, () => {
 
     const ip = client('10.9.9.9');
     for (let i = 0; i < 20; i++) expect((await ip.post('/api/h5/codes', { purpose: 'register', channel: 'sms', to: mobile() })).status).toBe(200);
-    const over = await ip.post('/api/h5/codes', { purpose: 'register', channel: 'sms', to: mobile() });
+    const over = await ip.post<ApiErrorBody>('/api/h5/codes', { purpose: 'register', channel: 'sms', to: mobile() });
     expect(over.status).toBe(429);
     expect(over.json.error.message).toMatch(/请\d+分钟后再试/);
   });
@@ -196,12 +198,12 @@ describe(`H5 login, registration, codes and passwords (${testMode()})`, () => {
     expect((await register(a, m)).status).toBe(200);
     const b = client();
     expect((await b.post('/api/h5/login', { account: m, password: 'good-password-1' })).status).toBe(200);
-    const wrong = await a.post('/api/h5/me/password', { oldPassword: 'not-the-password', newPassword: 'new-password-2' });
+    const wrong = await a.post<ApiErrorBody>('/api/h5/me/password', { oldPassword: 'not-the-password', newPassword: 'new-password-2' });
     expect(wrong.status).toBe(400);
     expect(wrong.json.error.code).toBe('wrong_password');
     expect((await a.post('/api/h5/me/password', { oldPassword: 'good-password-1', newPassword: 'new-password-2' })).json).toEqual({ ok: true, unboundWechat: 0, message: '密码已修改，其他设备上的登录已退出' });
-    expect((await a.get('/api/h5/session')).json.user.username).toBe(m);
-    expect((await b.get('/api/h5/session')).json.user).toBeNull();
+    expect((await a.get<SessionInfo>('/api/h5/session')).json.user!.username).toBe(m);
+    expect((await b.get<SessionInfo>('/api/h5/session')).json.user).toBeNull();
     expect((await client().post('/api/h5/login', { account: m, password: 'good-password-1' })).status).toBe(400);
     expect((await client().post('/api/h5/login', { account: m, password: 'new-password-2' })).status).toBe(200);
     expect((await client().post('/api/h5/me/password', { oldPassword: 'x', newPassword: 'new-password-3' })).status).toBe(401);
@@ -218,9 +220,9 @@ describe(`H5 login, registration, codes and passwords (${testMode()})`, () => {
     const reset = { channel: 'email', to: email, code: lastCode(email), newPassword: 'brand-new-pass' };
     expect((await c.post('/api/h5/password/reset', reset)).json).toEqual({ ok: true, unboundWechat: 0, message: '密码已重置，请重新登录' });
     // A code works once.
-    const twice = await c.post('/api/h5/password/reset', { ...reset, newPassword: 'another-new-pass' });
+    const twice = await c.post<ApiErrorBody>('/api/h5/password/reset', { ...reset, newPassword: 'another-new-pass' });
     expect(twice.json.error).toEqual({ code: 'bad_code', message: '验证码错误或已过期' });
-    expect((await logged.get('/api/h5/session')).json.user).toBeNull();
+    expect((await logged.get<SessionInfo>('/api/h5/session')).json.user).toBeNull();
     expect(await server.database.db.select().from(h5Sessions).where(eq(h5Sessions.accountId, acc.id))).toEqual([]);
     expect((await client().post('/api/h5/login', { account: email, password: 'brand-new-pass' })).status).toBe(200);
   });
@@ -236,7 +238,7 @@ describe(`H5 login, registration, codes and passwords (${testMode()})`, () => {
     await seedAccount({ username: 'origin1' });
     const body = { account: 'origin1', password: 'right-password-1' };
     for (const headers of <Array<Record<string, string>>>[{ origin: 'https://evil.example' }, { origin: 'null' }, { origin: '', referer: 'https://evil.example/page' }, { origin: server.url, 'sec-fetch-site': 'cross-site' }]) {
-      const res = await client().post('/api/h5/login', body, headers);
+      const res = await client().post<ApiErrorBody>('/api/h5/login', body, headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect(res.json.error.code).toBe('bad_origin');
     }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionInfo } from '../../common/h5-api.js';
 import { createAccount } from '../../server/accounts/accounts.repo.js';
 import { customers } from '../../server/db/schema.js';
 import { hashPassword } from '../../server/staff/password.js';
@@ -132,16 +133,16 @@ describe(`WeChat OAuth silent login (${testMode()})`, () => {
     const code = lastCode(mobile);
     expect(code).toMatch(/^\d{6}$/);
     expect(sim().platform.notices().at(-1)!.text).toContain('【模拟短信】');
-    const reg = await c.post('/api/h5/register', { mobile, code, password: 'good-password-1', displayName: '张三' });
+    const reg = await c.post<SessionInfo>('/api/h5/register', { mobile, code, password: 'good-password-1', displayName: '张三' });
     expect(reg.status).toBe(200);
     expect(reg.json).toMatchObject({ wechat: true, user: { username: mobile, displayName: '张三', roles: ['customer'], badges: [] } });
     const [row] = await server.database.db.select().from(customers).where(eq(customers.openid, openid));
-    expect(row!.accountId).toBe(reg.json.user.id);
+    expect(row!.accountId).toBe(reg.json.user!.id);
 
     // Another visit from the same WeChat user, in a new browser: in, with no form.
     const other = wechatBrowser(openid).c;
     await other.follow('/auth/wechat?to=' + encodeURIComponent('/h5/#home/profile'));
-    expect((await other.get('/api/h5/session')).json).toMatchObject({ wechat: true, user: { id: reg.json.user.id } });
+    expect((await other.get('/api/h5/session')).json).toMatchObject({ wechat: true, user: { id: reg.json.user!.id } });
 
     // Logging out inside WeChat unbinds this WeChat user: the next visit shows the form.
     expect((await other.post('/api/h5/logout')).json).toEqual({ ok: true, unboundWechat: true });
@@ -175,7 +176,7 @@ describe(`WeChat OAuth silent login (${testMode()})`, () => {
     const { c } = wechatBrowser();
     const { chain } = await c.follow(profile.url!.replace('localhost', '127.0.0.1'));
     expect(chain.at(-1)).toBe('/h5/#home/profile');
-    expect((await c.get('/api/h5/session')).json.wechat).toBe(true);
+    expect((await c.get<SessionInfo>('/api/h5/session')).json.wechat).toBe(true);
   });
 
   it('never sends the AppSecret', () => {

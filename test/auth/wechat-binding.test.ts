@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PasswordChanged, SessionInfo, WechatBinding } from '../../common/h5-api.js';
 import { createAccount } from '../../server/accounts/accounts.repo.js';
 import type { Running } from '../../server/runtime.js';
 import { hashPassword } from '../../server/staff/password.js';
@@ -47,7 +48,7 @@ describe(`WeChat bindings and passwords (${testMode()})`, () => {
     const c = new H5Client(server.url);
     c.cookies.set('sim_openid', openid);
     await c.follow('/auth/wechat?to=/h5/');
-    return (await c.get('/api/h5/session')).json.user?.username ?? null;
+    return (await c.get<SessionInfo>('/api/h5/session')).json.user?.username ?? null;
   };
 
   it('a password change unbinds every other WeChat user and says so; the changing one stays bound', async () => {
@@ -55,12 +56,12 @@ describe(`WeChat bindings and passwords (${testMode()})`, () => {
     const attacker = await bound(username);
     const owner = await bound(username);
     expect(await silentUser(attacker.openid)).toBe(username);
-    const res = await owner.c.post('/api/h5/me/password', { oldPassword: 'old-password-1', newPassword: 'new-password-1' });
+    const res = await owner.c.post<PasswordChanged>('/api/h5/me/password', { oldPassword: 'old-password-1', newPassword: 'new-password-1' });
     expect(res.status).toBe(200);
     expect(await silentUser(attacker.openid)).toBeNull();
     expect(res.json).toMatchObject({ ok: true, unboundWechat: 1 });
     expect(res.json.message).toContain('已解除其他 1 个微信号的绑定');
-    expect((await attacker.c.get('/api/h5/session')).json.user).toBeNull();
+    expect((await attacker.c.get<SessionInfo>('/api/h5/session')).json.user).toBeNull();
     expect(await silentUser(owner.openid)).toBe(username);
   });
 
@@ -83,7 +84,7 @@ describe(`WeChat bindings and passwords (${testMode()})`, () => {
     await c.post('/api/h5/codes', { purpose: 'reset', channel: 'sms', to: mobile });
     const notice = [...server.simulator!.platform.notices()].reverse().find((x) => x.text.includes(mobile));
     const code = /验证码 (\d{6})/.exec(notice?.text ?? '')?.[1] ?? '';
-    const res = await c.post('/api/h5/password/reset', { channel: 'sms', to: mobile, code, newPassword: 'new-password-2' });
+    const res = await c.post<PasswordChanged>('/api/h5/password/reset', { channel: 'sms', to: mobile, code, newPassword: 'new-password-2' });
     expect(res.status).toBe(200);
     expect(await silentUser(attacker.openid)).toBeNull();
     expect(res.json).toMatchObject({ ok: true, unboundWechat: 1 });
@@ -94,13 +95,13 @@ describe(`WeChat bindings and passwords (${testMode()})`, () => {
     const { username } = await account();
     const other = await bound(username);
     const me = await bound(username);
-    const list = await me.c.get('/api/h5/me/wechat');
+    const list = await me.c.get<{ items: WechatBinding[] }>('/api/h5/me/wechat');
     expect(list.status).toBe(200);
-    const items = list.json.items as Array<{ id: number; openid: string; boundAt: string; current: boolean }>;
+    const items = list.json.items;
     expect(items).toHaveLength(2);
     expect(JSON.stringify(items)).not.toContain(other.openid);
     expect(items.find((b) => b.current)!.openid).toBe(`${me.openid.slice(0, 4)}****${me.openid.slice(-4)}`);
-    expect(Date.parse(items[0]!.boundAt)).toBeGreaterThan(Date.now() - 60_000);
+    expect(Date.parse(items[0]!.boundAt!)).toBeGreaterThan(Date.now() - 60_000);
     const target = items.find((b) => !b.current)!;
 
     const foreign = await me.c.request(`/api/h5/me/wechat/${target.id}`, { method: 'DELETE', headers: { origin: 'https://evil.example' } });
@@ -113,9 +114,9 @@ describe(`WeChat bindings and passwords (${testMode()})`, () => {
 
     const removed = await me.c.request(`/api/h5/me/wechat/${target.id}`, { method: 'DELETE', headers: { origin: server.url } });
     expect(removed.status).toBe(200);
-    expect((await me.c.get('/api/h5/me/wechat')).json.items).toHaveLength(1);
+    expect((await me.c.get<{ items: WechatBinding[] }>('/api/h5/me/wechat')).json.items).toHaveLength(1);
     expect(await silentUser(other.openid)).toBeNull();
-    expect((await other.c.get('/api/h5/session')).json.user).toBeNull();
-    expect((await me.c.get('/api/h5/session')).json.user.username).toBe(username);
+    expect((await other.c.get<SessionInfo>('/api/h5/session')).json.user).toBeNull();
+    expect((await me.c.get<SessionInfo>('/api/h5/session')).json.user!.username).toBe(username);
   });
 });

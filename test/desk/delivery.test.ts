@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationDetail, DeskMessage } from '../../common/desk-api.js';
+import type { ApiErrorBody } from '../../common/staff-api.js';
 import { freshStorageTarget, testMode } from '../helpers/mode.js';
 import { freePort } from '../helpers/ports.js';
 import { credentialsEnv, startStandaloneSimulator, type StandaloneSimulator } from '../helpers/simulator.js';
@@ -94,7 +95,7 @@ describe(`agent messages through the outbox (${testMode()})`, () => {
     expect(desk.customTexts(openid).filter((t) => t === text)).toHaveLength(1);
 
     // Only a failed message can be resent, only in a chat of one's own, only a message of that chat.
-    const twice = await wang.post(`/api/desk/conversations/${c.id}/messages/${sent.id}/resend`);
+    const twice = await wang.post<ApiErrorBody>(`/api/desk/conversations/${c.id}/messages/${sent.id}/resend`);
     expect([twice.status, twice.body.error.code]).toEqual([409, 'not_failed']);
     const lili = await desk.addStaff('lili2', 'agent', '小李');
     expect((await lili.post(`/api/desk/conversations/${c.id}/messages/${sent.id}/resend`)).status).toBe(403);
@@ -134,7 +135,7 @@ describe(`agent messages through the outbox (${testMode()})`, () => {
     const openid = desk.newCustomer();
     await desk.say(openid, '#人工'); // nobody online: it waits in the queue
     const c = await conversationOf(desk.server, openid);
-    const results = await Promise.all([wang, lili].map((a) => a.post(`/api/desk/conversations/${c.id}/accept`)));
+    const results = await Promise.all([wang, lili].map((a) => a.post<ApiErrorBody>(`/api/desk/conversations/${c.id}/accept`)));
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
     expect(results.find((r) => r.status === 409)!.body.error.code).toBe('already_taken');
     await until(() => desk.customTexts(openid).filter((t) => t.includes('已为您接通客服')).length === 1);

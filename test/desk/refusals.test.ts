@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CannedReply } from '../../common/desk-api.js';
+import type { ApiErrorBody } from '../../common/staff-api.js';
 import { testMode } from '../helpers/mode.js';
 import { conversationOf, startDeskServer, StaffClient, type DeskServer } from '../helpers/desk.js';
 
@@ -50,14 +52,14 @@ describe(`the desk API refuses what a caller may not do (${testMode()})`, () => 
   it('answers 401 not_logged_in on every route without a session', async () => {
     const anonymous = StaffClient.anonymous(desk.server.url);
     for (const [method, path, body] of routes(chat)) {
-      const r = await anonymous.request(method, path, body);
+      const r = await anonymous.request<ApiErrorBody>(method, path, body);
       expect([path, r.status, r.body?.error?.code]).toEqual([path, 401, 'not_logged_in']);
     }
   });
 
   it('answers 403 forbidden on every route to a technician', async () => {
     for (const [method, path, body] of routes(chat)) {
-      const r = await tech.request(method, path, body);
+      const r = await tech.request<ApiErrorBody>(method, path, body);
       expect([path, r.status, r.body?.error?.code]).toEqual([path, 403, 'forbidden']);
     }
   });
@@ -76,10 +78,10 @@ describe(`the desk API refuses what a caller may not do (${testMode()})`, () => 
       [`/api/desk/conversations/${chat}/close`],
     ];
     for (const [path, body] of acts) {
-      const r = await lili.post(path, body);
+      const r = await lili.post<ApiErrorBody>(path, body);
       expect([path, r.status, r.body?.error?.code]).toEqual([path, 403, 'not_yours']);
     }
-    expect((await lili.post(`/api/desk/conversations/${chat}/accept`)).body.error.code).toBe('already_taken');
+    expect((await lili.post<ApiErrorBody>(`/api/desk/conversations/${chat}/accept`)).body.error.code).toBe('already_taken');
   });
 
   it('answers 400 invalid_input for bad input', async () => {
@@ -98,18 +100,18 @@ describe(`the desk API refuses what a caller may not do (${testMode()})`, () => 
       const r = await wang.request(method, path, body);
       expect([path, r.status]).toEqual([path, 400]);
     }
-    const canned = await admin.post('/api/desk/canned', { shortcut: 'has space', title: '', content: 'x' });
+    const canned = await admin.post<ApiErrorBody>('/api/desk/canned', { shortcut: 'has space', title: '', content: 'x' });
     expect([canned.status, canned.body.error.code]).toEqual([400, 'invalid_input']);
   });
 
   it('lets agents read canned replies but only admins write them', async () => {
-    const list = await wang.get('/api/desk/canned');
-    expect(list.body.items.map((c: { shortcut: string }) => c.shortcut)).toEqual(expect.arrayContaining(['hi', 'wait', 'pwd', 'ticket', 'bye']));
+    const list = await wang.get<{ items: CannedReply[] }>('/api/desk/canned');
+    expect(list.body.items.map((c) => c.shortcut)).toEqual(expect.arrayContaining(['hi', 'wait', 'pwd', 'ticket', 'bye']));
     expect((await wang.post('/api/desk/canned', { shortcut: 'new', title: '新', content: '内容' })).status).toBe(403);
-    const created = await admin.post('/api/desk/canned', { shortcut: 'new', title: '新', content: '内容' });
+    const created = await admin.post<CannedReply>('/api/desk/canned', { shortcut: 'new', title: '新', content: '内容' });
     expect(created.status).toBe(200);
     expect((await admin.post('/api/desk/canned', { shortcut: 'new', title: '重复', content: '内容' })).status).toBe(409);
-    expect((await admin.put(`/api/desk/canned/${created.body.id}`, { shortcut: 'new', title: '改', content: '新内容' })).body.title).toBe('改');
+    expect((await admin.put<CannedReply>(`/api/desk/canned/${created.body.id}`, { shortcut: 'new', title: '改', content: '新内容' })).body.title).toBe('改');
     expect((await admin.del(`/api/desk/canned/${created.body.id}`)).status).toBe(204);
     expect((await admin.del(`/api/desk/canned/${created.body.id}`)).status).toBe(404);
   });
@@ -118,11 +120,11 @@ describe(`the desk API refuses what a caller may not do (${testMode()})`, () => 
     const openid = desk.newCustomer();
     await desk.say(openid, '#人工');
     const second = (await conversationOf(desk.server, openid)).id;
-    const full = await wang.post(`/api/desk/conversations/${second}/accept`); // wang's cap is 1
+    const full = await wang.post<ApiErrorBody>(`/api/desk/conversations/${second}/accept`); // wang's cap is 1
     expect([full.status, full.body.error.code]).toEqual([409, 'at_capacity']);
     expect((await wang.post(`/api/desk/conversations/${chat}/close`)).status).toBe(200);
     for (const path of [`/api/desk/conversations/${chat}/messages`, `/api/desk/conversations/${chat}/close`, `/api/desk/conversations/${chat}/accept`]) {
-      const r = await wang.post(path, { text: '还在吗' });
+      const r = await wang.post<ApiErrorBody>(path, { text: '还在吗' });
       expect([path, r.status, r.body.error.code]).toEqual([path, 409, 'not_open']);
     }
     expect((await wang.get('/api/desk/conversations/999999')).status).toBe(404);

@@ -78,7 +78,7 @@ export class StaffClient {
     return new StaffClient(url, undefined, 0);
   }
 
-  async request<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  async request<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
     const headers: Record<string, string> = {};
     if (this.cookie) headers.cookie = this.cookie;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -86,16 +86,16 @@ export class StaffClient {
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
   }
-  get<T = any>(path: string) {
+  get<T = unknown>(path: string) {
     return this.request<T>('GET', path);
   }
-  post<T = any>(path: string, body?: unknown) {
+  post<T = unknown>(path: string, body?: unknown) {
     return this.request<T>('POST', path, body);
   }
-  put<T = any>(path: string, body?: unknown) {
+  put<T = unknown>(path: string, body?: unknown) {
     return this.request<T>('PUT', path, body);
   }
-  del<T = any>(path: string) {
+  del<T = unknown>(path: string) {
     return this.request<T>('DELETE', path);
   }
   async setStatus(status: 'online' | 'away' | 'offline'): Promise<void> {
