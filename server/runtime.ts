@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
@@ -154,7 +154,9 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       wechat = config.wechat;
     } else {
       wechat = simulatedCredentials();
-      simulator = createSimulator({ ...wechat, pushUrl: `${local}/wechat`, basePath: '/simulator', logger, ...overrides.simulator });
+      // Embedded mode keeps the simulated users and chats beside the database, which keeps its side of them.
+      const stateFile = config.databaseUrl ? undefined : join(config.dataDir, 'simulator.json');
+      simulator = createSimulator({ ...wechat, pushUrl: `${local}/wechat`, basePath: '/simulator', logger, ...(stateFile ? { stateFile } : {}), ...overrides.simulator });
       const sim = simulator;
       shutdown.add('streams', async () => sim.closeStreams());
       shutdown.add('simulator', () => sim.close());

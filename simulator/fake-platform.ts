@@ -74,6 +74,16 @@ export interface TimelineEntry {
   readonly detail?: string;
 }
 
+export interface PlatformSnapshot {
+  readonly version: 1;
+  readonly users: readonly SimUser[];
+  readonly timelines: Readonly<Record<string, readonly TimelineEntry[]>>;
+  readonly notices: readonly Notice[];
+  readonly nextEntryId: number;
+  readonly nextTemplateMsgId: number;
+  readonly nameCursor: number;
+}
+
 export interface Notice {
   readonly id: number;
   readonly at: number;
@@ -175,6 +185,34 @@ export class FakePlatform {
     if (opts.seedUsers ?? true) {
       for (const nickname of SEED_NAMES) this.addUser({ nickname, subscribeTime: this.now() - 86_400_000 });
     }
+  }
+
+  // ── saved state (users, chats, SMS) across restarts ───────────────────────
+
+  /** What a restart keeps: the users, their chats and the notices. Tokens and OAuth codes are not kept, as WeChat's expire. */
+  snapshot(): PlatformSnapshot {
+    return {
+      version: 1,
+      users: this.users(),
+      timelines: Object.fromEntries(this.timelines),
+      notices: [...this.noticeList],
+      nextEntryId: this.nextEntryId,
+      nextTemplateMsgId: this.nextTemplateMsgId,
+      nameCursor: this.nameCursor,
+    };
+  }
+
+  /** Replaces the users, chats and notices with a snapshot's (seeded users included). */
+  restore(s: PlatformSnapshot): void {
+    this.userMap.clear();
+    for (const u of s.users) this.userMap.set(u.openid, { ...u });
+    this.timelines.clear();
+    for (const [openid, list] of Object.entries(s.timelines)) this.timelines.set(openid, [...list]);
+    this.noticeList.splice(0, this.noticeList.length, ...s.notices);
+    this.nextEntryId = Math.max(this.nextEntryId, s.nextEntryId);
+    this.nextTemplateMsgId = Math.max(this.nextTemplateMsgId, s.nextTemplateMsgId);
+    this.nameCursor = s.nameCursor;
+    this.emit({ type: 'users' });
   }
 
   // ── events for the phone page ────────────────────────────────────────────

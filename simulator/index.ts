@@ -5,6 +5,7 @@ import { createFakeApiRouter } from './fake-api.js';
 import { FakePlatform } from './fake-platform.js';
 import { createPushDriver, type PushDriver } from './push-driver.js';
 import { createSseHub } from './sse.js';
+import { keepState, readState } from './state-file.js';
 import { createUiRouter, uiErrors, type PushMode } from './ui-api.js';
 
 export { FakePlatform } from './fake-platform.js';
@@ -43,6 +44,8 @@ export interface SimulatorOptions {
   readonly accountName?: string;
   /** the page's push mode when it opens; default 'safe' when aesKey is set, else 'plain' */
   readonly pushMode?: PushMode;
+  /** where the users, chats and SMS are kept across restarts; none: they live in memory only */
+  readonly stateFile?: string;
 }
 
 export interface Simulator {
@@ -64,13 +67,19 @@ export interface Simulator {
 export function createSimulator(opts: SimulatorOptions): Simulator {
   const basePath = (opts.basePath ?? '').replace(/\/+$/, '');
   const logger = opts.logger;
+  const saved = opts.stateFile ? readState(opts.stateFile, (msg) => logger?.warn({}, msg)) : null;
   const platform = new FakePlatform({
     appId: opts.appId,
     appSecret: opts.appSecret,
     basePath,
+    seedUsers: saved === null,
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.tokenTtlS !== undefined ? { tokenTtlS: opts.tokenTtlS } : {}),
   });
+  if (saved) platform.restore(saved);
+  const state = opts.stateFile
+    ? keepState(platform, opts.stateFile, (err) => logger?.warn({ err: err.message }, 'simulator state could not be saved'))
+    : undefined;
   const driver = createPushDriver({
     pushUrl: opts.pushUrl,
     token: opts.token,
@@ -106,6 +115,8 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     async close() {
       sse.closeAll();
       driver.close();
+      state?.flush();
+      state?.stop();
     },
   };
 }
