@@ -384,6 +384,15 @@ async function main() {
   const bk = await measure('bare koa', bareBase, bare.proc.pid, { fixedReply: true });
   await stopChild(bare);
 
+  // The second baseline: the bare route that also stores each push with one INSERT into PGlite.
+  const storePort = await freePort();
+  const storeBase = `http://127.0.0.1:${storePort}`;
+  const storeDir = join(tmp, 'bare-store');
+  const bareStore = startChild([BARE_MAIN], { PATH: process.env.PATH, PORT: String(storePort), HOST: '127.0.0.1', NODE_ENV: 'production', BARE_STORE_DIR: storeDir });
+  await waitReady(bareStore, storeBase);
+  const bs = await measure('bare koa + 1 INSERT', storeBase, bareStore.proc.pid, { fixedReply: true });
+  await stopChild(bareStore);
+
   // Cold starts on the same, now populated, data folder.
   const coldMs = [];
   for (let i = 0; i < COLD_STARTS; i++) {
@@ -400,21 +409,24 @@ async function main() {
 
   // Report
   const ratio = gw.saturation.rps / bk.saturation.rps;
-  console.log(`\nComparison (gateway vs bare Koa, same machine)`);
-  console.log(`  ${pad('', 24)}${pad('gateway', 14)}${pad('bare koa', 14)}ratio`);
-  const row = (name, a, b, fmt) => console.log(`  ${pad(name, 24)}${pad(fmt(a), 14)}${pad(fmt(b), 14)}${b > 0 ? `${(a / b).toFixed(2)}x` : '-'}`);
+  const storeRatio = gw.saturation.rps / bs.saturation.rps;
+  console.log(`\nComparison (gateway vs bare Koa, and vs bare Koa storing each push with one PGlite INSERT; same machine)`);
+  console.log(`  ${pad('', 24)}${pad('gateway', 12)}${pad('bare koa', 12)}${pad('ratio', 9)}${pad('bare+INSERT', 13)}ratio`);
+  const x = (a, b) => (b > 0 ? `${(a / b).toFixed(2)}x` : '-');
+  const row = (name, fmt, a, b, c) => console.log(`  ${pad(name, 24)}${pad(fmt(a), 12)}${pad(fmt(b), 12)}${pad(x(a, b), 9)}${pad(fmt(c), 13)}${x(a, c)}`);
+  const mib = (v) => `${v.toFixed(0)} MiB`;
   const rps = (v) => `${v.toFixed(0)}/s`;
-  row(`fixed ${RATE}/s achieved`, gw.fixed.rps, bk.fixed.rps, rps);
-  row('fixed p50', gw.fixed.p50, bk.fixed.p50, ms);
-  row('fixed p99', gw.fixed.p99, bk.fixed.p99, ms);
-  row('fixed p99.9', gw.fixed.p999, bk.fixed.p999, ms);
-  row('saturation throughput', gw.saturation.rps, bk.saturation.rps, rps);
-  row('saturation p50', gw.saturation.p50, bk.saturation.p50, ms);
-  row('saturation p99', gw.saturation.p99, bk.saturation.p99, ms);
-  row('RSS after saturation', gw.memory.rssMiB, bk.memory.rssMiB, (v) => `${v.toFixed(0)} MiB`);
-  row('peak RSS (VmHWM)', gw.memory.hwmMiB, bk.memory.hwmMiB, (v) => `${v.toFixed(0)} MiB`);
+  row(`fixed ${RATE}/s achieved`, rps, gw.fixed.rps, bk.fixed.rps, bs.fixed.rps);
+  row('fixed p50', ms, gw.fixed.p50, bk.fixed.p50, bs.fixed.p50);
+  row('fixed p99', ms, gw.fixed.p99, bk.fixed.p99, bs.fixed.p99);
+  row('fixed p99.9', ms, gw.fixed.p999, bk.fixed.p999, bs.fixed.p999);
+  row('saturation throughput', rps, gw.saturation.rps, bk.saturation.rps, bs.saturation.rps);
+  row('saturation p50', ms, gw.saturation.p50, bk.saturation.p50, bs.saturation.p50);
+  row('saturation p99', ms, gw.saturation.p99, bk.saturation.p99, bs.saturation.p99);
+  row('RSS after saturation', mib, gw.memory.rssMiB, bk.memory.rssMiB, bs.memory.rssMiB);
+  row('peak RSS (VmHWM)', mib, gw.memory.hwmMiB, bk.memory.hwmMiB, bs.memory.hwmMiB);
 
-  const failures = [gw, bk].flatMap((m) => [m.fixed, m.saturation]).reduce((n, r) => n + r.non2xx + r.errors + r.badBody, 0);
+  const failures = [gw, bk, bs].flatMap((m) => [m.fixed, m.saturation]).reduce((n, r) => n + r.non2xx + r.errors + r.badBody, 0);
   const summary = [
     ['throughput >= 0.5x bare route', `${ratio.toFixed(2)}x (${gw.saturation.rps.toFixed(0)} vs ${bk.saturation.rps.toFixed(0)} req/s)`, ratio >= TARGETS.throughputRatio],
     [`p99 <= 20 ms at ${RATE} pushes/s`, `${ms(gw.fixed.p99)} (p50 ${ms(gw.fixed.p50)})`, gw.fixed.p99 <= TARGETS.p99Ms],
@@ -428,6 +440,7 @@ async function main() {
   ];
   console.log('\nSummary (embedded default)');
   for (const [name, value, pass] of summary) console.log(`  ${pass ? 'PASS' : 'FAIL'}  ${pad(name, 36)}${value}`);
+  console.log(`  info  ${pad('throughput vs bare + 1 INSERT', 36)}${storeRatio.toFixed(2)}x (${gw.saturation.rps.toFixed(0)} vs ${bs.saturation.rps.toFixed(0)} req/s)`);
   console.log(`  info  ${pad('first start, empty folder', 36)}${ms(firstStartMs)}`);
   console.log(`  info  ${pad('gateway RSS after saturation', 36)}${gw.memory.rssMiB.toFixed(0)} MiB (peak ${gw.memory.hwmMiB.toFixed(0)} MiB)`);
   console.log(`  info  ${pad('gateway RSS after a restart', 36)}${idle.rssMiB.toFixed(0)} MiB (peak ${idle.hwmMiB.toFixed(0)} MiB)`);
