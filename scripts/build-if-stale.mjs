@@ -2,6 +2,7 @@
 // Builds only what is missing or stale: the server (tsc), the H5 app and the staff console (vite).
 //   node scripts/build-if-stale.mjs           build what changed
 //   node scripts/build-if-stale.mjs --force   rebuild all three
+//   node scripts/build-if-stale.mjs --server  the server and the operator commands only (dist/)
 // Runtime assets (migrations, simulator page) are read from the repo root, so nothing is copied.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const force = process.argv.includes('--force');
+const serverOnly = process.argv.includes('--server');
 
 /** Newest mtime (ms) of the files under `dir` that `accept` keeps; skips node_modules and `skip` folders. */
 function newestMtime(dir, accept, skip = new Set()) {
@@ -85,6 +87,8 @@ const serverOk = part('server', {
   },
   build: () => run('tsc', ['-p', 'tsconfig.build.json']),
 });
+
+if (serverOnly) process.exit(serverOk ? 0 : 1);
 
 const h5Ok =
   serverOk &&
