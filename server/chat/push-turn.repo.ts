@@ -33,7 +33,7 @@ export type RecordedInbound =
  * For a batch of pushes from distinct customers (see platform/batcher.ts), in one statement:
  * claims each push (dedupe), creates or touches the customer, finds or opens the conversation,
  * stores the message, and releases the customer's held outbox messages.
- * The SQL is the function wx_record_inbound (server/db/migrations/0001_hot_path_functions.sql).
+ * The SQL is the function wx_record_inbound (server/db/functions/wx_record_inbound.sql).
  */
 export async function recordInboundBatch(db: Db, records: InboundRecord[]): Promise<RecordedInbound[]> {
   const input = records.map((r, i) => ({
@@ -101,7 +101,7 @@ export interface PassiveReply {
  * For a batch of pushes (distinct conversations), in one statement: stores each passive reply
  * and the bot's turn behind it, and marks each push done with its reply XML. Returns each
  * reply message's id, or null.
- * The SQL is the function wx_record_replies (server/db/migrations/0003_reply_with_bot_turn.sql).
+ * The SQL is the function wx_record_replies (server/db/functions/wx_record_replies.sql).
  */
 export async function recordPassiveReplies(db: Db, replies: PassiveReply[]): Promise<Array<number | null>> {
   const input = replies.map((p, i) => ({ ord: i, key: p.key, conversation_id: p.conversationId, content: p.content, xml: p.xml, turn: turnInput(p.botTurn) }));

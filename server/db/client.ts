@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { fromRoot } from '../platform/paths.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
+import { applyFunctions } from './functions.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -25,7 +26,7 @@ export type StorageTarget = { databaseUrl: string } | { dataDir: string };
 
 const migrationsFolder = fromRoot('server', 'db', 'migrations');
 
-/** Opens the database the configuration names and applies pending migrations. */
+/** Opens the database the configuration names, applies pending migrations, then the function bodies (functions.ts). */
 export async function openDatabase(target: StorageTarget): Promise<Database> {
   return 'databaseUrl' in target ? openPostgres(target.databaseUrl) : openPglite(target.dataDir);
 }
@@ -42,6 +43,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     await client.exec('SET wal_init_zero = off');
     const db = drizzle(client, { schema });
     await migrate(db, { migrationsFolder });
+    await applyFunctions((text) => client.exec(text));
     return {
       db: db as unknown as Db,
       kind: 'pglite',
@@ -75,6 +77,7 @@ async function openPostgres(url: string): Promise<Database> {
     try {
       await client.query('select pg_advisory_lock(727001)');
       await migrate(drizzle(client, { schema }), { migrationsFolder });
+      await applyFunctions((text) => client.query(text));
     } finally {
       await client.query('select pg_advisory_unlock(727001)').catch(() => {});
       client.release();

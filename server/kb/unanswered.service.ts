@@ -89,10 +89,10 @@ interface ClusterWrite {
 /**
  * The whole batch in ONE statement (PGlite runs every push behind it): new clusters are inserted
  * with their count and first wordings; existing ones get count + n, last asked now, and the new
- * wordings merged by kb_merge_variants (migration 0007). A new cluster whose normalised text
+ * wordings merged by kb_merge_variants (server/db/functions/kb_merge_variants.sql). A new cluster whose normalised text
  * already has a closed cluster is counted there, as logUnanswered does. The "= ANY (ARRAY(...))"
  * condition keeps the update an index lookup: joined to the input alone, it was planned as a
- * sequential scan of the whole log (see migration 0008).
+ * sequential scan of the whole log (the same fix as in wx_record_replies).
  */
 async function writeClusters(db: Db, clusters: ClusterWrite[]): Promise<void> {
   const input = clusters.map((k) => {

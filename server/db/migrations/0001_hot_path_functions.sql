@@ -1,6 +1,7 @@
--- The push hot path as two functions (issue #2): PL/pgSQL caches their plans per session,
+-- The push hot path as two functions: PL/pgSQL caches their plans per session,
 -- which makes a one-push batch ~2.7x cheaper than sending the same statement as text.
--- Both take a batch as a JSON array; see server/chat/push-turn.repo.ts.
+-- Both take a batch as a JSON array; see server/chat/push-turn.repo.ts. Their current bodies are
+-- in server/db/functions/ (applied at every start); this is only the first version.
 CREATE OR REPLACE FUNCTION wx_record_inbound(p_input jsonb)
 RETURNS TABLE (
   ord int, claimed boolean,

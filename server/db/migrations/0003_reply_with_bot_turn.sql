@@ -1,5 +1,5 @@
--- Issue #3's end-to-end target: the bot's turn is stored in the same statement as the passive
--- reply (one statement fewer per push). An input item may carry "turn":
+-- One statement fewer per push: the bot's turn is stored in the same statement as the passive
+-- reply. The current body is server/db/functions/wx_record_replies.sql. An input item may carry "turn":
 -- {question, band, entryId, suggestions, score}; see server/chat/push-turn.repo.ts.
 CREATE OR REPLACE FUNCTION wx_record_replies(p_input jsonb)
 RETURNS TABLE (ord int, message_id bigint, done int)

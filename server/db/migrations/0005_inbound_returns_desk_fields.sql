@@ -1,5 +1,6 @@
--- Issue #4: the push's one statement also returns what the human side needs (the bound
--- account, a pending rating, the conversation's queue fields), so routing reads nothing more.
+-- The push's one statement also returns what the human side needs (the bound account, a pending
+-- rating, the conversation's queue fields), so routing reads nothing more. The current body is
+-- server/db/functions/wx_record_inbound.sql.
 -- The return type changes, so the function is dropped and created again.
 DROP FUNCTION IF EXISTS wx_record_inbound(jsonb);
 --> statement-breakpoint

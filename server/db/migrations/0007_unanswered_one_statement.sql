@@ -1,6 +1,6 @@
--- Issue #3's end-to-end target: the unanswered log wrote one UPDATE per distinct wording inside
--- one transaction (about 30 per 100 ms batch under load), and PGlite ran every push behind it.
--- A batch is now one statement (server/bot/kb/unanswered.service.ts). This function merges a
+-- The unanswered log wrote one UPDATE per distinct wording inside one transaction (about 30 per
+-- 100 ms batch under load), and PGlite ran every push behind it. A batch is now one statement
+-- (server/kb/unanswered.service.ts); the current body is server/db/functions/kb_merge_variants.sql. This function merges a
 -- cluster's example wordings: those it has, then the new ones (distinct) that are neither its
 -- representative text nor already kept, in the order they came, up to p_cap in all.
 CREATE OR REPLACE FUNCTION kb_merge_variants(p_variants jsonb, p_text text, p_new jsonb, p_cap int)

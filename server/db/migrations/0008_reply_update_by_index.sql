@@ -1,7 +1,8 @@
 -- The reply statement's "mark the push done" step was planned as a hash join over a sequential
 -- scan of processed_pushes (jsonb_to_recordset is estimated at 100 rows, and PGlite never runs
 -- ANALYZE): its cost grew with every push ever stored (about 1 ms per batch after 15,000 pushes).
--- The extra "= ANY (ARRAY(...))" condition makes it an index lookup of the batch's keys.
+-- The extra "= ANY (ARRAY(...))" condition makes it an index lookup of the batch's keys. The current
+-- body is server/db/functions/wx_record_replies.sql.
 CREATE OR REPLACE FUNCTION wx_record_replies(p_input jsonb)
 RETURNS TABLE (ord int, message_id bigint, done int)
 LANGUAGE plpgsql AS $fn$
