@@ -5,7 +5,7 @@ import mount from 'koa-mount';
 import type { Database } from './db/client.js';
 import type { EncryptMode } from './config.js';
 import type { PushHandler } from './chat/push-handler.js';
-import { staffSession, type StaffState } from './http/auth.js';
+import { staffSession, type StaffState } from './staff/staff-session.js';
 import { errorMiddleware } from './http/error-middleware.js';
 import { serveStatic } from './http/static.js';
 import { securityHeaders } from './http/security-headers.js';

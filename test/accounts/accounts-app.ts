@@ -8,7 +8,7 @@ import { openDatabase, type Database } from '../../server/db/client.js';
 import { customers } from '../../server/db/schema.js';
 import { accounts, units } from '../../server/accounts/schema.js';
 import { accountsModule } from '../../server/accounts/accounts.module.js';
-import { staffSession, type StaffState } from '../../server/http/auth.js';
+import { staffSession, type StaffState } from '../../server/staff/staff-session.js';
 import { errorMiddleware } from '../../server/http/error-middleware.js';
 import { silentLogger } from '../../server/platform/logger.js';
 import { memoryRateLimiter } from '../../server/auth/rate-limit.js';

@@ -5,7 +5,7 @@ import type Router from '@koa/router';
 import { Redis } from 'ioredis';
 import { openDatabase, type Database } from '../../server/db/client.js';
 import { errorMiddleware } from '../../server/http/error-middleware.js';
-import { staffSession, type StaffState } from '../../server/http/auth.js';
+import { staffSession, type StaffState } from '../../server/staff/staff-session.js';
 import { silentLogger } from '../../server/platform/logger.js';
 import { serveConsole } from '../../server/staff/console-static.js';
 import { memoryRateLimiter, redisRateLimiter, type RateLimiterFactory } from '../../server/auth/rate-limit.js';
