@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import type { Redis } from 'ioredis';
 import type { H5State } from '../auth/h5-state.js';
-import { memoryRateLimiter, redisRateLimiter } from '../auth/rate-limit.js';
+import { memoryRateLimiter, redisRateLimiter } from '../platform/rate-limit.js';
 import type { ChatCommands } from '../chat/router.js';
 import type { Db } from '../db/client.js';
 import type { StaffState } from '../staff/staff-session.js';
