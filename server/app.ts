@@ -19,7 +19,7 @@ import { staffRoutes, type StaffRoutesDeps } from './staff/staff.routes.js';
 import { wechatEdge, type WeChatEdgeState } from './wechat/edge.js';
 import { memoryReplayGuard, type ReplayGuard } from './wechat/replay-guard.js';
 import { h5Session, type H5CookieOptions, type H5Sessions } from './auth/h5-session.js';
-import type { H5State } from './auth/h5-state.js';
+import type { H5State } from './accounts/h5-state.js';
 import { loginRoutes } from './auth/login.routes.js';
 import type { H5Auth } from './auth/login.service.js';
 import { oauthRoutes, type OAuthRoutesDeps } from './auth/oauth.routes.js';

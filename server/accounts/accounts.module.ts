@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import type { Redis } from 'ioredis';
-import type { H5State } from '../auth/h5-state.js';
+import type { H5State } from './h5-state.js';
 import { memoryRateLimiter, redisRateLimiter } from '../platform/rate-limit.js';
 import type { ChatCommands } from '../chat/router.js';
 import type { Db } from '../db/client.js';

@@ -9,7 +9,7 @@ import type { Logger } from '../platform/logger.js';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from '../platform/password.js';
 import type { LoginGuard } from '../platform/login-throttle.js';
 import { RateLimited, type VerificationCodes } from './codes.js';
-import { LOGIN_REQUIRED, type H5Session } from './h5-state.js';
+import { LOGIN_REQUIRED, type H5Session } from '../accounts/h5-state.js';
 import type { H5Sessions } from './h5-session.js';
 import type { RateLimiter } from '../platform/rate-limit.js';
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import type Router from '@koa/router';
 import { Redis } from 'ioredis';
-import type { H5State } from '../../server/auth/h5-state.js';
+import type { H5State } from '../../server/accounts/h5-state.js';
 import { openDatabase, type Database } from '../../server/db/client.js';
 import { customers } from '../../server/db/schema.js';
 import { accounts, units } from '../../server/accounts/schema.js';
