@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { DeskConfig } from './desk/desk.config.js';
+import type { EncryptMode } from './wechat/edge.js';
 
 /**
  * The environment, validated once. Only server/main.ts (and CLIs) call loadConfig();
@@ -99,8 +100,6 @@ export interface WeChatCredentials {
   /** plain: signature only; compatible: AES when the push is encrypted; safe: AES required. */
   encryptMode: EncryptMode;
 }
-
-export type EncryptMode = 'plain' | 'compatible' | 'safe';
 
 export interface Config {
   port: number;
