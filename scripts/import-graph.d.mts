@@ -29,6 +29,10 @@ export interface ImportAnalysis {
   imports: CrossImport[];
   edges: FolderEdge[];
   mutual: MutualPair[];
+  /** Groups of folders importing each other through a loop (mutual pairs included), each sorted. */
+  cycles: string[][];
+  /** Without a loop: the folders by layer, bottom first; a folder imports only from lower layers. */
+  layers: string[][];
 }
 
 export const defaultServerDir: string;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The folder-level import graph of server/: which top-level folder imports which, and the pairs of folders
 // that import each other. Imports should point one way (see docs/architecture.md); a mutual pair means two
-// folders cannot be understood, tested or changed apart. Exit code 1 when a mutual pair exists.
+// folders cannot be understood, tested or changed apart. Exit code 1 when a mutual pair exists, or a
+// longer loop (a -> b -> c -> a); without either it prints the layers.
 //
 //   node scripts/import-graph.mjs            edge list, mutual pairs
 //   node scripts/import-graph.mjs --lines    also every import line behind each edge
@@ -116,7 +117,65 @@ export function analyseImports(serverDir = defaultServerDir) {
       });
     }
   }
-  return { imports, edges, mutual };
+  const { cycles, layers } = layering(edges);
+  return { imports, edges, mutual, cycles, layers };
+}
+
+/**
+ * The folders that import each other through a longer loop (a -> b -> c -> a): the strongly
+ * connected components of more than one folder, mutual pairs included. When there is none, the
+ * layers: each folder sits one above the highest folder it imports, "(root)" on top.
+ */
+function layering(edges) {
+  const out = new Map();
+  for (const e of edges) {
+    if (!out.has(e.from)) out.set(e.from, []);
+    if (!out.has(e.to)) out.set(e.to, []);
+    out.get(e.from).push(e.to);
+  }
+  // Tarjan's algorithm; the graph has a dozen nodes, recursion is fine.
+  let next = 0;
+  const index = new Map();
+  const low = new Map();
+  const stack = [];
+  const onStack = new Set();
+  const cycles = [];
+  const visit = (v) => {
+    index.set(v, next);
+    low.set(v, next);
+    next++;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of out.get(v)) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v), low.get(w)));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v), index.get(w)));
+      }
+    }
+    if (low.get(v) === index.get(v)) {
+      const component = [];
+      let w;
+      do {
+        w = stack.pop();
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1) cycles.push(component.sort());
+    }
+  };
+  for (const v of [...out.keys()].sort()) if (!index.has(v)) visit(v);
+  if (cycles.length > 0) return { cycles, layers: [] };
+
+  const level = new Map();
+  const levelOf = (v) => {
+    if (!level.has(v)) level.set(v, Math.max(-1, ...out.get(v).map(levelOf)) + 1);
+    return level.get(v);
+  };
+  const layers = [];
+  for (const v of [...out.keys()].sort()) (layers[levelOf(v)] ??= []).push(v);
+  return { cycles, layers };
 }
 
 /** A readable account of the mutual pairs and the import lines behind them. */
@@ -131,7 +190,7 @@ export function formatMutual(mutual) {
 
 function main() {
   const showLines = process.argv.includes('--lines');
-  const { imports, edges, mutual } = analyseImports();
+  const { imports, edges, mutual, cycles, layers } = analyseImports();
   console.log('folder -> folder (imports)');
   for (const e of edges) {
     console.log(`  ${e.from.padEnd(9)} -> ${e.to.padEnd(9)} ${String(e.count).padStart(3)}`);
@@ -141,13 +200,19 @@ function main() {
       }
     }
   }
-  if (mutual.length === 0) {
+  if (mutual.length > 0) {
+    console.log(`\nmutual pairs (${mutual.length}):`);
+    console.log(formatMutual(mutual));
+  } else {
     console.log('\nno mutual pairs');
-    return;
   }
-  console.log(`\nmutual pairs (${mutual.length}):`);
-  console.log(formatMutual(mutual));
-  process.exitCode = 1;
+  if (cycles.length > 0) {
+    console.log(`\nfolders in an import loop: ${cycles.map((c) => c.join(', ')).join('; ')}`);
+  } else {
+    console.log('\nlayers, bottom first (a folder imports only from layers below it):');
+    layers.forEach((l, i) => console.log(`  ${i}  ${l.join(', ')}`));
+  }
+  if (mutual.length > 0 || cycles.length > 0) process.exitCode = 1;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

@@ -4,7 +4,29 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyseImports, formatMutual } from '../scripts/import-graph.mjs';
 
-// scripts/import-graph.mjs, the folder-level import graph of server/ (docs/architecture.md).
+// The folders of server/ import each other one way only (docs/architecture.md); the same analysis
+// runs as `node scripts/import-graph.mjs`.
+describe('server folder imports', () => {
+  const { mutual, cycles, imports } = analyseImports();
+
+  it('has no pair of folders importing each other', () => {
+    // The offending import lines are the message, so a failure says what to move.
+    expect(mutual.length === 0 ? '' : `\n${formatMutual(mutual)}\n`).toBe('');
+  });
+
+  it('has no longer loop between folders either', () => {
+    const inLoop = cycles.map((c) => {
+      const lines = imports.filter((i) => c.includes(i.from) && c.includes(i.to));
+      return `${c.join(', ')}\n${lines.map((i) => `  server/${i.fromFile}:${i.line}  ${i.text}`).join('\n')}`;
+    });
+    expect(inLoop.join('\n')).toBe('');
+  });
+
+  it('leaves the root files (the assembly) to import the folders, never the other way', () => {
+    const intoRoot = imports.filter((i) => i.to === '(root)').map((i) => `server/${i.fromFile}:${i.line}  ${i.text}`);
+    expect(intoRoot).toEqual([]);
+  });
+});
 
 describe('the import analysis', () => {
   const dir = mkdtempSync(join(tmpdir(), 'import-graph-'));
@@ -23,7 +45,7 @@ describe('the import analysis', () => {
   write('a/uses-db.ts', "import { t } from '../db/schema.js';\n");
 
   it('counts type imports, re-exports and dynamic imports, and leaves out tests, packages and outside files', () => {
-    const { edges, mutual } = analyseImports(dir);
+    const { edges, mutual, cycles, layers } = analyseImports(dir);
     expect(edges).toEqual([
       { from: '(root)', to: 'a', count: 1 },
       { from: 'a', to: 'b', count: 1 },
@@ -34,5 +56,7 @@ describe('the import analysis', () => {
     // db/schema.ts gathering a domain's schema does not make db and a a pair.
     expect(mutual.map((m) => [m.a, m.b])).toEqual([['a', 'b']]);
     expect(formatMutual(mutual)).toContain("server/a/a.ts:1  import type { B } from '../b/b.js';");
+    expect(cycles).toEqual([['a', 'b']]);
+    expect(layers).toEqual([]);
   });
 });
