@@ -4,7 +4,7 @@
 // folders cannot be understood, tested or changed apart. Exit code 1 when a mutual pair exists, or a
 // longer loop (a -> b -> c -> a); without either it prints the layers.
 //
-//   node scripts/import-graph.mjs            edge list, mutual pairs
+//   node scripts/import-graph.mjs            edge list, mutual pairs, loops or layers
 //   node scripts/import-graph.mjs --lines    also every import line behind each edge
 //
 // Every relative import counts, `import type` and `export ... from` and `import('...')` included: a type
