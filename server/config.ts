@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { DeskConfig } from './desk/desk.config.js';
+import type { EncryptMode } from './wechat/edge.js';
 
 /**
  * The environment, validated once. Only server/main.ts (and CLIs) call loadConfig();
@@ -99,8 +101,6 @@ export interface WeChatCredentials {
   encryptMode: EncryptMode;
 }
 
-export type EncryptMode = 'plain' | 'compatible' | 'safe';
-
 export interface Config {
   port: number;
   host: string;
@@ -127,19 +127,6 @@ export interface Config {
   /** Database housekeeping (server/db/maintenance.ts). */
   maintenance: { pushLogRetentionH: number; everyMs: number };
   desk: DeskConfig;
-}
-
-/** The human service's rules. */
-export interface DeskConfig {
-  /** "always", or opening hours such as "mon-fri 08:30-17:30, sat 09:00-12:00". */
-  hours: string;
-  timeZone: string;
-  queueTimeoutS: number;
-  idleTimeoutS: number;
-  /** An assigned chat whose customer waits this long for the agent goes to another agent. */
-  answerTimeoutS: number;
-  /** How often the timeout sweeper runs. */
-  sweepMs: number;
 }
 
 export class ConfigError extends Error {

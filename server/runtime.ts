@@ -22,7 +22,7 @@ import { OutboxWorker } from './outbox/outbox.worker.js';
 import { createLocalBus, createRedisBus, type Bus } from './platform/bus.js';
 import { redisNamespace } from './platform/redis-namespace.js';
 import type { Logger } from './platform/logger.js';
-import { H5_LOGIN_RULES, LoginGuard, STAFF_LOGIN_RULES } from './staff/login-throttle.js';
+import { H5_LOGIN_RULES, LoginGuard, STAFF_LOGIN_RULES } from './platform/login-throttle.js';
 import { StaffSessions } from './staff/sessions.js';
 import { createDeskHub } from './desk/desk.ws.js';
 import { StaffAccounts } from './staff/staff.service.js';
@@ -36,7 +36,7 @@ import type { Bot } from './chat/ports.js';
 import { simulatedSenders, VerificationCodes, type CodeSenders } from './auth/codes.js';
 import { H5Sessions } from './auth/h5-session.js';
 import { H5Auth } from './auth/login.service.js';
-import { memoryRateLimiter, redisRateLimiter, type RateRule } from './auth/rate-limit.js';
+import { memoryRateLimiter, redisRateLimiter, type RateRule } from './platform/rate-limit.js';
 
 export interface Running {
   url: string;

@@ -1,10 +1,10 @@
 import type Router from '@koa/router';
 import type { Redis } from 'ioredis';
-import type { H5State } from '../auth/h5-state.js';
-import { memoryRateLimiter, redisRateLimiter } from '../auth/rate-limit.js';
+import type { H5State } from './h5-state.js';
+import { memoryRateLimiter, redisRateLimiter } from '../platform/rate-limit.js';
 import type { ChatCommands } from '../chat/router.js';
 import type { Db } from '../db/client.js';
-import type { StaffState } from '../http/auth.js';
+import type { StaffState } from '../staff/staff-session.js';
 import type { Logger } from '../platform/logger.js';
 import type { WeChatApi } from '../wechat/api-client.js';
 import { adminApplicationsRoutes, myApplicationsRoutes } from './applications.routes.js';

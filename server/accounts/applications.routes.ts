@@ -1,8 +1,8 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import { z } from 'zod';
-import { accountIdOf, requireUser, type H5State } from '../auth/h5-state.js';
-import { requireStaff, type StaffState } from '../http/auth.js';
+import { accountIdOf, requireUser, type H5State } from './h5-state.js';
+import { requireStaff, type StaffState } from '../staff/staff-session.js';
 import { BadRequest } from '../http/errors.js';
 import { APPLICATION_KINDS, APPLICATION_STATUSES, type ApplicationsService } from './applications.service.js';
 import { idSchema, parseInput as parse, storableText } from '../http/validate.js';

@@ -2,7 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { AdminApplication, Application, ApplicationKind, ApplicationStatus } from '../../common/h5-api.js';
 import type { Page } from '../../common/kb-api.js';
 import type { StaffMe } from '../../common/staff-api.js';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import { customers, staff } from '../db/schema.js';
 import { AppError, BadRequest, NotFound } from '../http/errors.js';
 import type { Logger } from '../platform/logger.js';
@@ -133,8 +133,6 @@ export class ApplicationsService {
       .$dynamic();
   }
 }
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** Moves a pending application to its decision; anything already decided is refused (409). */
 async function decide(tx: Tx, id: number, status: 'approved' | 'rejected', reason: string | null, by: StaffMe) {

@@ -3,7 +3,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { ProfileInput } from '../../common/h5-api.js';
 import type { Db } from '../db/client.js';
-import { accountIdOf, requireUser, type H5State } from '../auth/h5-state.js';
+import { accountIdOf, requireUser, type H5State } from './h5-state.js';
 import { ledgerPage, ranking } from './points.js';
 import type { ProfileService } from './profile.service.js';
 import { parseInput as parse } from '../http/validate.js';

@@ -1,7 +1,7 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { H5State } from '../auth/h5-state.js';
+import type { H5State } from './h5-state.js';
 import { MAX_NAME_LENGTH, serviceCodeTexts, type ServiceCodeLookup } from './service-code.js';
 import { parseInput as parse } from '../http/validate.js';
 

@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { ServiceCodeResult } from '../../common/h5-api.js';
 import type { Db } from '../db/client.js';
 import { AppError, BadRequest } from '../http/errors.js';
-import { waitText, type RateLimiter, type RateRule } from '../auth/rate-limit.js';
+import { waitText, type RateLimiter, type RateRule } from '../platform/rate-limit.js';
 import { serviceCodeLookups, units } from './schema.js';
 import { normaliseUnitName } from './unit-name.js';
 

@@ -4,7 +4,7 @@ import type { CodeRequest } from '../../common/h5-api.js';
 import type { Db } from '../db/client.js';
 import { AppError, BadRequest } from '../http/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { waitText, type RateLimiter } from './rate-limit.js';
+import { waitText, type RateLimiter } from '../platform/rate-limit.js';
 import { verificationCodes } from './schema.js';
 
 export const CODE_TTL_MS = 5 * 60 * 1000;

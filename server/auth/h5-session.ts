@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, lt, ne } from 'drizzle-orm';
 import type { Context, Middleware } from 'koa';
 import type { Db } from '../db/client.js';
-import type { H5Session, H5State } from './h5-state.js';
+import type { H5Session, H5State } from '../accounts/h5-state.js';
 import { h5Sessions } from './schema.js';
 import { secureCookie } from '../http/secure-cookie.js';
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { parseInput } from '../http/validate.js';
 import type { SessionInfo } from '../../common/h5-api.js';
 import { endH5Session, startH5Session, type H5CookieOptions, type H5Sessions } from './h5-session.js';
-import { requireUser, type H5State } from './h5-state.js';
+import { requireUser, type H5State } from '../accounts/h5-state.js';
 import type { H5Auth } from './login.service.js';
 
 export interface LoginRoutesDeps {

@@ -6,12 +6,12 @@ import { unitNamed } from '../accounts/service-code.js';
 import type { Db } from '../db/client.js';
 import { AppError, BadRequest, Unauthorized } from '../http/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { dummyHash, hashPassword, needsRehash, verifyPassword } from '../staff/password.js';
-import type { LoginGuard } from '../staff/login-throttle.js';
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from '../platform/password.js';
+import type { LoginGuard } from '../platform/login-throttle.js';
 import { RateLimited, type VerificationCodes } from './codes.js';
-import { LOGIN_REQUIRED, type H5Session } from './h5-state.js';
+import { LOGIN_REQUIRED, type H5Session } from '../accounts/h5-state.js';
 import type { H5Sessions } from './h5-session.js';
-import type { RateLimiter } from './rate-limit.js';
+import type { RateLimiter } from '../platform/rate-limit.js';
 
 export const WRONG_PASSWORD = '账号或密码错误';
 export const WRONG_OLD_PASSWORD = '原密码错误';

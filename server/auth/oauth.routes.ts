@@ -9,7 +9,7 @@ import { WeChatApiError } from '../wechat/api-errors.js';
 import { OAuthStates } from './oauth-state.js';
 import { startH5Session, type H5CookieOptions, type H5Sessions } from './h5-session.js';
 import { secureCookie } from '../http/secure-cookie.js';
-import type { H5State } from './h5-state.js';
+import type { H5State } from '../accounts/h5-state.js';
 import { ownOrigin } from './origin-check.js';
 import { retryPage } from './retry-page.js';
 import { safeReturnPath } from './return-path.js';

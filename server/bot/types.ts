@@ -20,16 +20,8 @@ export interface FaqSeedEntry {
   version?: string;
 }
 
-/** server/bot/seed/chitchat.json: an array of these. */
-export interface ChitchatSeedEntry {
-  id: string;
-  questions: string[];
-  /** One is picked at random. */
-  answers: string[];
-}
-
-/** server/bot/seed/synonyms.json: colloquial word or typo → canonical word. */
-export type SynonymTable = Record<string, string>;
+// The knowledge base's shapes (chitchat.json, synonyms.json, the retriever's documents) are kb/'s.
+export type { ChitchatSeedEntry, IndexDoc, SynonymTable } from '../kb/content.js';
 
 /** The intents the NLU (server/bot/nlu/) recognises besides chit-chat. */
 export type IntentName = 'handoff' | 'end' | 'thanks' | 'feedback.up' | 'feedback.down';
@@ -44,12 +36,6 @@ export interface IntentSeed {
 export interface DomainCase {
   question: string;
   expectedId: string | null;
-}
-
-/** One indexed question: a standard or similar question of an entry. */
-export interface IndexDoc {
-  entryId: string;
-  text: string;
 }
 
 /** The best-matching question of one entry. */

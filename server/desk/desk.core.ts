@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
-import type { DeskConfig } from '../config.js';
 import type { Db, DbOrTx } from '../db/client.js';
 import type { Bus } from '../platform/bus.js';
 import type { Logger } from '../platform/logger.js';
 import { planAssignments } from './assignment.js';
+import type { DeskConfig } from './desk.config.js';
 import { Effects } from './effects.js';
 import { estimateWaitS, formatWait, shouldSendPosition } from './eta.js';
 import { parseHours, type Schedule } from './hours.js';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { INT4_MAX, bigIdSchema, idSchema, parseInput, searchSchema, storableText } from '../http/validate.js';
 import { AGENT_STATUSES, CONVERSATION_STATUSES, LEFT_MESSAGE_FILTERS, type CannedReplyInput } from '../../common/desk-api.js';
 import type { StaffMe } from '../../common/staff-api.js';
-import { requireStaff, type StaffState } from '../http/auth.js';
+import { requireStaff, type StaffState } from '../staff/staff-session.js';
 import type { DeskService } from './desk.service.js';
 
 const id = idSchema();

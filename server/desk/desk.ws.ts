@@ -4,7 +4,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { DeskEvent, DeskMessage } from '../../common/desk-api.js';
 import type { ApiErrorBody, StaffRole } from '../../common/staff-api.js';
 import type { Db } from '../db/client.js';
-import { NO_PERMISSION, NOT_LOGGED_IN } from '../http/auth.js';
+import { NO_PERMISSION, NOT_LOGGED_IN } from '../staff/staff-session.js';
 import type { Bus } from '../platform/bus.js';
 import type { EventMap } from '../platform/events.js';
 import type { Logger } from '../platform/logger.js';

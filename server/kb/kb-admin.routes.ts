@@ -17,7 +17,7 @@ import {
   type UnansweredItem,
 } from '../../common/kb-api.js';
 import type { StaffMe } from '../../common/staff-api.js';
-import { requireStaff, type StaffState } from '../http/auth.js';
+import { requireStaff, type StaffState } from '../staff/staff-session.js';
 import { AppError, BadRequest, PayloadTooLarge } from '../http/errors.js';
 
 /**

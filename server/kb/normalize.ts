@@ -1,10 +1,21 @@
-import { fold } from '../bot/retrieval/normalize.js';
-
 /**
  * Text comparisons of the knowledge base itself: duplicate standard questions and the
- * unanswered log's clusters. Pure: no I/O. It is the retriever's fold without synonyms, so that
- * clustering does not change when the synonym table does.
+ * unanswered log's clusters. Pure: no I/O.
  */
+
+/** Letters and digits survive; punctuation, whitespace, symbols and emoji go. */
+const NOT_WORD = /[^\p{L}\p{N}]+/gu;
+
+/**
+ * Full-width → half-width (NFKC), lower case, letters and digits only. The retriever folds with
+ * it too (bot/retrieval/normalize.ts, before its synonyms), so the index and the knowledge base
+ * agree on what "the same question" is.
+ */
+export function fold(text: string): string {
+  return text.normalize('NFKC').toLowerCase().replace(NOT_WORD, '');
+}
+
+/** The retriever's fold without synonyms, so that clustering does not change when the synonym table does. */
 export function normalizeQuestion(text: string): string {
   return fold(text);
 }

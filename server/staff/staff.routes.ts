@@ -2,11 +2,11 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { StaffMe } from '../../common/staff-api.js';
-import { requireStaff, type StaffState } from '../http/auth.js';
+import { requireStaff, type StaffState } from './staff-session.js';
 import { AppError, BadRequest, Unauthorized } from '../http/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { clearSessionCookie, sessionToken, setSessionCookie, type StaffCookieOptions } from './cookie.js';
-import type { LoginGuard } from './login-throttle.js';
+import type { LoginGuard } from '../platform/login-throttle.js';
 import type { StaffSessions } from './sessions.js';
 import type { StaffAccounts } from './staff.service.js';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { STAFF_ROLES, type StaffMe, type StaffRole } from '../../common/staff-api.js';
 import type { Db } from '../db/client.js';
 import { AppError, BadRequest } from '../http/errors.js';
-import { dummyHash, hashPassword, needsRehash, verifyPassword } from './password.js';
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from '../platform/password.js';
 import { findStaffByUsername, insertStaff, setStaffPasswordHash } from './staff.repo.js';
 
 /** Usernames are case-insensitive: stored and looked up in lower case. */

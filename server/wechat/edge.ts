@@ -9,7 +9,6 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { Context, Middleware, Next } from 'koa';
 import getRawBody from 'raw-body';
-import type { EncryptMode } from '../config.js';
 import { AppError, BadRequest, PayloadTooLarge, Unauthorized } from '../http/errors.js';
 import { createCipher, WeChatCryptoError, type WeChatCipher } from './crypto.js';
 import { toInbound, type InboundMessage } from './inbound.js';
@@ -17,6 +16,9 @@ import type { ReplayGuard } from './replay-guard.js';
 import { encryptReply } from './reply.js';
 import { msgSignature, plainSignature, safeEqual } from './signature.js';
 import { parseWeChatXml, XmlForbidden, XmlMalformed, type XmlRecord } from './xml.js';
+
+/** The message encryption modes of the platform's settings page (明文, 兼容, 安全); WECHAT_ENCRYPT_MODE. */
+export type EncryptMode = 'plain' | 'compatible' | 'safe';
 
 export interface WeChatEdgeLogger {
   warn(obj: object, msg: string): void;

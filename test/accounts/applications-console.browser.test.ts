@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Application, Profile } from '../../common/h5-api.js';
 import { bindOpenid, createAccount } from '../../server/accounts/accounts.repo.js';
 import type { Running } from '../../server/runtime.js';
-import { hashPassword } from '../../server/staff/password.js';
+import { hashPassword } from '../../server/platform/password.js';
 import { StaffAccounts } from '../../server/staff/staff.service.js';
 import { H5Client } from '../auth/h5-client.js';
 import { launchBrowser } from '../helpers/browser.js';

@@ -4,7 +4,7 @@ import type { ApiErrorBody } from '../../common/staff-api.js';
 import { createAccount, bindOpenid } from '../../server/accounts/accounts.repo.js';
 import { DEMO_UNITS } from '../../server/accounts/seed.js';
 import type { Running } from '../../server/runtime.js';
-import { hashPassword } from '../../server/staff/password.js';
+import { hashPassword } from '../../server/platform/password.js';
 import { StaffAccounts } from '../../server/staff/staff.service.js';
 import { freshStorageTarget, testMode } from '../helpers/mode.js';
 import { startTestServer } from '../helpers/server.js';

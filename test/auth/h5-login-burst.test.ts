@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody } from '../../common/staff-api.js';
 import { createAccount } from '../../server/accounts/accounts.repo.js';
 import type { Running } from '../../server/runtime.js';
-import { hashPassword } from '../../server/staff/password.js';
+import { hashPassword } from '../../server/platform/password.js';
 import { freshStorageTarget, testMode } from '../helpers/mode.js';
 import { startTestServer } from '../helpers/server.js';
 import { H5Client } from './h5-client.js';

@@ -7,7 +7,7 @@ import { credit, POINT_RULES } from '../../server/accounts/points.js';
 import { accounts, units } from '../../server/accounts/schema.js';
 import { h5Sessions, verificationCodes } from '../../server/auth/schema.js';
 import type { Running } from '../../server/runtime.js';
-import { hashPassword } from '../../server/staff/password.js';
+import { hashPassword } from '../../server/platform/password.js';
 import { freshStorageTarget, testMode } from '../helpers/mode.js';
 import { startTestServer } from '../helpers/server.js';
 import { H5Client } from './h5-client.js';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../common/h5-api.js';
 import { createAccount } from '../../server/accounts/accounts.repo.js';
 import { customers } from '../../server/db/schema.js';
-import { hashPassword } from '../../server/staff/password.js';
+import { hashPassword } from '../../server/platform/password.js';
 import { RETRY } from '../../server/auth/oauth.routes.js';
 import type { Running } from '../../server/runtime.js';
 import { freshStorageTarget, testMode } from '../helpers/mode.js';

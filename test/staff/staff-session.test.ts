@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody } from '../../common/staff-api.js';
-import { requireStaff, type StaffState } from '../../server/http/auth.js';
+import { requireStaff, type StaffState } from '../../server/staff/staff-session.js';
 import { staff, staffSessions } from '../../server/staff/schema.js';
 import { freshStorageTarget } from '../helpers/mode.js';
 import { sessionCookieOf, startStaffApp, type StaffTestApp } from './staff-app.js';

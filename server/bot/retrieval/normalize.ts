@@ -1,13 +1,14 @@
+import { fold } from '../../kb/normalize.js';
 import type { SynonymTable } from '../types.js';
+
+// The fold is the knowledge base's (kb/normalize.ts): it compares its own questions in the same form.
+export { fold };
 
 /**
  * Text normalisation shared by the index and the queries: both sides must see the same form,
  * or a synonym applied to one side only would stop them from matching: it applies to both
  * the index and the queries.
  */
-
-/** Letters and digits survive; punctuation, whitespace, symbols and emoji go. */
-const NOT_WORD = /[^\p{L}\p{N}]+/gu;
 
 interface CompiledSynonyms {
   map: Map<string, string>;
@@ -16,11 +17,6 @@ interface CompiledSynonyms {
 }
 
 const compiled = new WeakMap<SynonymTable, CompiledSynonyms>();
-
-/** Full-width → half-width (NFKC), lower case, letters and digits only. */
-export function fold(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(NOT_WORD, '');
-}
 
 /**
  * The normalised form of `text`: folded, then every synonym replaced by its canonical word,

@@ -1,8 +1,8 @@
 import type { Middleware } from 'koa';
 import type { StaffMe, StaffRole } from '../../common/staff-api.js';
-import { sessionToken, setSessionCookie, type StaffCookieOptions } from '../staff/cookie.js';
-import type { StaffSessions } from '../staff/sessions.js';
-import { Forbidden, Unauthorized } from './errors.js';
+import { Forbidden, Unauthorized } from '../http/errors.js';
+import { sessionToken, setSessionCookie, type StaffCookieOptions } from './cookie.js';
+import type { StaffSessions } from './sessions.js';
 
 export interface StaffState {
   /** Set by staffSession() when the request carries a live session cookie. */

@@ -5,6 +5,7 @@ import { Unauthorized } from '../http/errors.js';
  * What the H5 session middleware (server/auth/h5-session.ts) puts on ctx.state.h5: the
  * session, the WeChat openid it came with (OAuth), and the logged-in account. Every H5 route
  * reads the user from here, never from an id in the request (no access by changing an id).
+ * Declared here rather than in auth/: accounts' own routes read it, and auth/ sits above accounts/.
  */
 export interface H5Session {
   /** The session's id (SHA-256 of the cookie's token). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryRateLimiter } from '../auth/rate-limit.js';
+import { memoryRateLimiter } from './rate-limit.js';
 import { LoginGuard, STAFF_LOGIN_RULES } from './login-throttle.js';
 
 describe('LoginGuard (in memory)', () => {

@@ -1,4 +1,4 @@
-import type { RateLimiterFactory, RateRule } from '../auth/rate-limit.js';
+import type { RateLimiterFactory, RateRule } from './rate-limit.js';
 
 /**
  * Password-guessing limits for a login form (the console's and the H5's):
@@ -8,7 +8,7 @@ import type { RateLimiterFactory, RateRule } from '../auth/rate-limit.js';
  *  - per IP, over every account: against one address trying many accounts.
  *
  * Each attempt is counted BEFORE the password is checked, in one atomic step per limit
- * (server/auth/rate-limit.ts), so a burst of simultaneous guesses gets no more tries than a
+ * (server/platform/rate-limit.ts), so a burst of simultaneous guesses gets no more tries than a
  * sequence would. A successful login takes its own attempt back and clears the pair's count.
  */
 const WINDOW_MS = 15 * 60 * 1000;
