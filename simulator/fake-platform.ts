@@ -231,7 +231,7 @@ export class FakePlatform {
     if (credentialsError) return credentialsError;
     const outcome = this.tokens.issueStable(body.force_refresh === true);
     if ('errcode' in outcome) return apiError(outcome.errcode);
-    if (outcome.fresh && body.force_refresh === true) this.stats.forcedRefreshes += 1;
+    if (outcome.forced) this.stats.forcedRefreshes += 1;
     return this.answerToken(outcome);
   }
 

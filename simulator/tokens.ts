@@ -16,6 +16,8 @@ export interface IssuedToken {
   readonly expiresInS: number;
   /** false when the stable token already current was handed out again */
   readonly fresh: boolean;
+  /** a force refresh replaced the stable token */
+  readonly forced: boolean;
 }
 
 export type StableOutcome = IssuedToken | { readonly errcode: 45009 };
@@ -64,11 +66,11 @@ export class FakeTokens {
       this.forces.count += 1;
       this.lastForceAt = at;
       if (this.stable) this.records.delete(this.stable);
-      return this.mintStable(at);
+      return { ...this.mintStable(at), forced: true };
     }
     const current = this.stable === undefined ? undefined : this.records.get(this.stable);
     if (this.stable && current && current.expiresAt - STABLE_RENEW_MS > at) {
-      return { token: this.stable, expiresInS: Math.floor((current.expiresAt - at) / 1000), fresh: false };
+      return { token: this.stable, expiresInS: Math.floor((current.expiresAt - at) / 1000), fresh: false, forced: false };
     }
     return this.mintStable(at);
   }
@@ -101,6 +103,6 @@ export class FakeTokens {
   private mint(kind: TokenRecord['kind'], at: number): IssuedToken {
     const token = randomBytes(64).toString('base64url');
     this.records.set(token, { kind, expiresAt: at + this.ttlMs });
-    return { token, expiresInS: Math.round(this.ttlMs / 1000), fresh: true };
+    return { token, expiresInS: Math.round(this.ttlMs / 1000), fresh: true, forced: false };
   }
 }
