@@ -26,6 +26,7 @@ export const ERRMSG: Readonly<Record<number, string>> = {
   44002: 'empty post data',
   44004: 'empty content',
   45008: 'article size out of limit',
+  45009: 'reach max api daily quota limit',
   45015: 'response out of time limit or subscription is canceled',
   45047: 'out of response count limit',
   45080: 'typing is allowed only within 30 seconds after the user message',

@@ -88,6 +88,66 @@ describe('access_token', () => {
   });
 });
 
+describe('stable access_token (POST /cgi-bin/stable_token)', () => {
+  const stable = (extra: Record<string, unknown> = {}) => post('/cgi-bin/stable_token', { grant_type: 'client_credential', appid: creds.appId, secret: creds.appSecret, ...extra });
+
+  it('returns the same token while it has more than 5 minutes left, then a new one; the old one lives on until it expires', async () => {
+    const first = await stable();
+    expect(first).toEqual({ access_token: expect.any(String), expires_in: 7200 });
+    clock.advance(10 * MIN);
+    expect(await stable()).toEqual({ access_token: first.access_token, expires_in: 7200 - 600 });
+    clock.advance(7200_000 - 10 * MIN - 5 * MIN);
+    const second = await stable();
+    expect(second.access_token).not.toBe(first.access_token);
+    expect(second.expires_in).toBe(7200);
+    expect(await menuGet(first.access_token as string)).toBe(46003);
+    clock.advance(5 * MIN);
+    expect(await menuGet(first.access_token as string)).toBe(42001);
+    expect(await menuGet(second.access_token as string)).toBe(46003);
+    expect(sim.platform.stats.tokensIssued).toBe(2);
+  });
+
+  it('force_refresh kills the current token at once, at most once per 30 s and 20 times a day', async () => {
+    const first = (await stable()).access_token as string;
+    const forced = (await stable({ force_refresh: true })).access_token as string;
+    expect(forced).not.toBe(first);
+    expect(await menuGet(first)).toBe(40001);
+    expect(await menuGet(forced)).toBe(46003);
+    // Too soon: answered as the normal mode.
+    expect((await stable({ force_refresh: true })).access_token).toBe(forced);
+    for (let i = 2; i <= 20; i++) {
+      clock.advance(30_000);
+      expect((await stable({ force_refresh: true })).access_token).not.toBe(forced);
+    }
+    expect(sim.platform.stats.forcedRefreshes).toBe(20);
+    clock.advance(30_000);
+    expect(errcodeOf(await stable({ force_refresh: true }))).toBe(45009);
+    expect(errcodeOf(await stable())).toBe(0);
+  });
+
+  it('is apart from /cgi-bin/token: neither invalidates the other', async () => {
+    const s = (await stable()).access_token as string;
+    const basic = await token();
+    const latest = await token();
+    clock.advance(5 * MIN);
+    expect(await menuGet(s)).toBe(46003); // a new basic token superseded the basic ones only
+    expect(await menuGet(basic)).toBe(40001);
+    await stable({ force_refresh: true });
+    expect(await menuGet(latest)).toBe(46003); // a forced stable token killed the stable one only
+    expect(await menuGet(s)).toBe(40001);
+  });
+
+  it('refuses a wrong appid, secret or grant_type like /cgi-bin/token, and a body that is not JSON', async () => {
+    expect(errcodeOf(await stable({ appid: 'wxnope' }))).toBe(40013);
+    expect(errcodeOf(await stable({ secret: 'nope' }))).toBe(40125);
+    expect(errcodeOf(await stable({ grant_type: 'password' }))).toBe(40002);
+    expect(errcodeOf(await post('/cgi-bin/stable_token', '{not json'))).toBe(47001);
+    expect((await fetch(`${http.url}/cgi-bin/stable_token?grant_type=client_credential&appid=${creds.appId}&secret=${creds.appSecret}`)).status).toBe(404);
+    expect(sim.platform.stats.tokenRequests).toBe(4);
+    expect(sim.platform.stats.tokensIssued).toBe(0);
+  });
+});
+
 describe('customer-service send', () => {
   let t: string;
   let openid: string;
@@ -190,8 +250,22 @@ describe('user info and template messages', () => {
     const ok = await post(`/cgi-bin/message/template/send?access_token=${t}`, body);
     expect(ok).toMatchObject({ errcode: 0, errmsg: 'ok' });
     expect(typeof ok.msgid).toBe('number');
+    expect(sim.platform.templates[0]!.msgid).toBe(String(2n ** 53n + 1n));
     expect(sim.platform.templates).toMatchObject([{ openid, templateId: 'TPL_REPLY', data: { first: '您的问题有新回复' } }]);
     expect(errcodeOf(await post(`/cgi-bin/message/template/send?access_token=${t}`, { ...body, touser: 'oNobody' }))).toBe(40003);
     expect(errcodeOf(await post(`/cgi-bin/message/template/send?access_token=${t}`, { ...body, template_id: '' }))).toBe(40037);
+  });
+});
+
+describe('64-bit ids', () => {
+  it('writes a template msgid beyond 2^53 as a bare integer with every digit', async () => {
+    const t = await token();
+    const openid = sim.platform.users()[0]!.openid;
+    const res = await fetch(`${http.url}/cgi-bin/message/template/send?access_token=${t}`, {
+      method: 'POST',
+      body: JSON.stringify({ touser: openid, template_id: 'TPL', data: { first: { value: 'x' } } }),
+    });
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.text()).toMatch(/"msgid":9007199254740993[,}]/);
   });
 });

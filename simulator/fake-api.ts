@@ -3,6 +3,7 @@ import type { Context, Next } from 'koa';
 import getRawBody from 'raw-body';
 import { apiError } from './api-errors.js';
 import type { FakePlatform } from './fake-platform.js';
+import { stringifyWithBigInts } from './json.js';
 
 /**
  * The fake api.weixin.qq.com / open.weixin.qq.com routes. Each handler is one call
@@ -16,6 +17,10 @@ export function createFakeApiRouter(platform: FakePlatform): Router {
 
   router.get('/cgi-bin/token', countAndInject(platform), (ctx) => {
     ctx.body = platform.issueToken(ctx.query);
+  });
+  // POST only, with a JSON body, like WeChat's.
+  router.post('/cgi-bin/stable_token', countAndInject(platform), async (ctx) => {
+    ctx.body = platform.issueStableToken(await jsonBody(ctx));
   });
   router.post('/cgi-bin/message/custom/send', ...guarded, async (ctx) => {
     ctx.body = platform.sendCustom(await jsonBody(ctx));
@@ -36,7 +41,9 @@ export function createFakeApiRouter(platform: FakePlatform): Router {
     ctx.body = platform.userInfo(ctx.query);
   });
   router.post('/cgi-bin/message/template/send', ...guarded, async (ctx) => {
-    ctx.body = platform.sendTemplate(await jsonBody(ctx));
+    // The msgid is a bigint: written as a bare integer, which Koa's JSON.stringify cannot do.
+    ctx.type = 'application/json';
+    ctx.body = stringifyWithBigInts(platform.sendTemplate(await jsonBody(ctx)));
   });
   router.get('/sns/oauth2/access_token', countAndInject(platform), (ctx) => {
     ctx.body = platform.exchangeOAuthCode(ctx.query);

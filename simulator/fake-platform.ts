@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { renderTemplate, type RenderedTemplate } from './templates.js';
 import { apiError, OK, type ApiError } from './api-errors.js';
+import { FakeTokens, type IssuedToken } from './tokens.js';
 import { validateMenu, type Menu, type MenuButton } from './menu-rules.js';
 import { isInteraction, isUserMessage, type Push } from './pushes.js';
 import type { PushResult } from './push-driver.js';
@@ -25,6 +26,8 @@ export interface FakePlatformOptions {
   readonly basePath?: string;
   /** seed two subscribed users, default true */
   readonly seedUsers?: boolean;
+  /** the first template msgid; by default one above 2^53, as WeChat's 64-bit ids can be */
+  readonly firstTemplateMsgId?: bigint;
 }
 
 export interface SimUser {
@@ -93,7 +96,8 @@ export interface Notice {
 }
 
 export interface SentTemplate {
-  readonly msgid: number;
+  /** decimal: it may exceed 2^53 */
+  readonly msgid: string;
   readonly openid: string;
   readonly templateId: string;
   readonly url?: string;
@@ -109,8 +113,11 @@ export type PlatformEvent =
   | { readonly type: 'typing'; readonly openid: string; readonly typing: boolean };
 
 export interface PlatformStats {
+  /** requests to /cgi-bin/token and /cgi-bin/stable_token */
   tokenRequests: number;
   tokensIssued: number;
+  /** stable_token requests with force_refresh that did issue a new token */
+  forcedRefreshes: number;
   customSends: number;
   templateSends: number;
   pushes: number;
@@ -128,18 +135,11 @@ export type AuthorizeOutcome =
 type Query = Readonly<Record<string, string | string[] | undefined>>;
 type Json = Record<string, unknown>;
 
-const GRACE_MS = 5 * 60 * 1000;
 const OAUTH_CODE_TTL_MS = 5 * 60 * 1000;
 const TIMELINE_CAP = 500;
 const NOTICE_CAP = 100;
 const SEED_NAMES = ['张三', '李四'];
 const NEW_NAMES = ['王五', '赵六', '孙七', '周八', '吴九', '郑十', '陈一', '林二'];
-
-interface TokenRecord {
-  expiresAt: number;
-  /** set when a newer token was issued: this one dies 5 minutes later */
-  supersededAt?: number;
-}
 
 interface OAuthCode {
   readonly openid: string;
@@ -153,6 +153,7 @@ export class FakePlatform {
   readonly stats: PlatformStats = {
     tokenRequests: 0,
     tokensIssued: 0,
+    forcedRefreshes: 0,
     customSends: 0,
     templateSends: 0,
     pushes: 0,
@@ -162,9 +163,8 @@ export class FakePlatform {
 
   private readonly appSecret: string;
   private readonly now: () => number;
-  private readonly tokenTtlMs: number;
   private readonly basePath: string;
-  private readonly tokens = new Map<string, TokenRecord>();
+  private readonly tokens: FakeTokens;
   private readonly injected = new Map<string, Injected[]>();
   private readonly userMap = new Map<string, SimUser>();
   private readonly timelines = new Map<string, TimelineEntry[]>();
@@ -173,14 +173,15 @@ export class FakePlatform {
   private readonly listeners = new Set<(event: PlatformEvent) => void>();
   private storedMenu: Menu | undefined;
   private nextEntryId = 1;
-  private nextTemplateMsgId = 2_000_000_000;
+  private nextTemplateMsgId: bigint;
   private nameCursor = 0;
 
   constructor(opts: FakePlatformOptions) {
     this.appId = opts.appId;
     this.appSecret = opts.appSecret;
     this.now = opts.now ?? Date.now;
-    this.tokenTtlMs = (opts.tokenTtlS ?? 7200) * 1000;
+    this.tokens = new FakeTokens(this.now, (opts.tokenTtlS ?? 7200) * 1000);
+    this.nextTemplateMsgId = opts.firstTemplateMsgId ?? 2n ** 53n + 1n;
     this.basePath = (opts.basePath ?? '').replace(/\/+$/, '');
     if (opts.seedUsers ?? true) {
       for (const nickname of SEED_NAMES) this.addUser({ nickname, subscribeTime: this.now() - 86_400_000 });
@@ -230,8 +231,7 @@ export class FakePlatform {
 
   /** Every token issued so far answers 42001 from now on. */
   expireAllTokens(): void {
-    const at = this.now();
-    for (const record of this.tokens.values()) record.expiresAt = Math.min(record.expiresAt, at);
+    this.tokens.expireAll();
   }
 
   /**
@@ -254,31 +254,38 @@ export class FakePlatform {
 
   // ── access_token ─────────────────────────────────────────────────────────
 
+  /** GET /cgi-bin/token?grant_type&appid&secret */
   issueToken(q: Query): Json {
     this.stats.tokenRequests += 1;
     if (one(q.grant_type) !== 'client_credential') return apiError(40002);
     const credentialsError = this.checkCredentials(q);
     if (credentialsError) return credentialsError;
-    const at = this.now();
-    for (const [token, record] of this.tokens) {
-      if (record.expiresAt <= at - GRACE_MS) this.tokens.delete(token);
-      else record.supersededAt = Math.min(record.supersededAt ?? Infinity, at + GRACE_MS);
-    }
-    const accessToken = randomBytes(64).toString('base64url');
-    this.tokens.set(accessToken, { expiresAt: at + this.tokenTtlMs });
-    this.stats.tokensIssued += 1;
-    return { access_token: accessToken, expires_in: Math.round(this.tokenTtlMs / 1000) };
+    return this.answerToken(this.tokens.issueBasic());
+  }
+
+  /** POST /cgi-bin/stable_token {grant_type, appid, secret, force_refresh?} */
+  issueStableToken(body: unknown): Json {
+    this.stats.tokenRequests += 1;
+    if (body === undefined) return apiError(44002);
+    if (!isRecord(body)) return apiError(47001);
+    if (body.grant_type !== 'client_credential') return apiError(40002);
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const credentialsError = this.checkCredentials({ appid: str(body.appid), secret: str(body.secret) });
+    if (credentialsError) return credentialsError;
+    const outcome = this.tokens.issueStable(body.force_refresh === true);
+    if ('errcode' in outcome) return apiError(outcome.errcode);
+    if (outcome.forced) this.stats.forcedRefreshes += 1;
+    return this.answerToken(outcome);
   }
 
   /** 0 when the token may be used, else the errcode WeChat answers. */
   checkAccessToken(token: string | undefined): 0 | 40001 | 41001 | 42001 {
-    if (!token) return 41001;
-    const record = this.tokens.get(token);
-    if (!record) return 40001;
-    const at = this.now();
-    if (at >= record.expiresAt) return 42001;
-    if (record.supersededAt !== undefined && at >= record.supersededAt) return 40001;
-    return 0;
+    return this.tokens.check(token);
+  }
+
+  private answerToken(issued: IssuedToken): Json {
+    if (issued.fresh) this.stats.tokensIssued += 1;
+    return { access_token: issued.token, expires_in: issued.expiresInS };
   }
 
   private checkCredentials(q: Query): ApiError | undefined {
@@ -465,6 +472,7 @@ export class FakePlatform {
 
   // ── template messages ────────────────────────────────────────────────────
 
+  /** The answer's msgid is a bigint: fake-api.ts writes it as a bare integer, as WeChat does. */
   sendTemplate(body: unknown): Json {
     if (body === undefined) return apiError(44002);
     if (!isRecord(body)) return apiError(47001);
@@ -475,7 +483,7 @@ export class FakePlatform {
     const data = templateData(body.data);
     const url = typeof body.url === 'string' && body.url ? body.url : undefined;
     const msgid = this.nextTemplateMsgId++;
-    const sent: SentTemplate = { msgid, openid: user.openid, templateId: body.template_id, data, at: this.now(), ...(url ? { url } : {}) };
+    const sent: SentTemplate = { msgid: msgid.toString(), openid: user.openid, templateId: body.template_id, data, at: this.now(), ...(url ? { url } : {}) };
     this.templates.push(sent);
     this.stats.templateSends += 1;
     this.append(user.openid, {

@@ -39,6 +39,8 @@ export interface SimulatorOptions {
   readonly timeoutMs?: number;
   /** default 7200 */
   readonly tokenTtlS?: number;
+  /** the first template msgid, default 2^53 + 1 */
+  readonly firstTemplateMsgId?: bigint;
   readonly logger?: SimulatorLogger;
   /** the account's display name on the phone page */
   readonly accountName?: string;
@@ -75,6 +77,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     seedUsers: saved === null,
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.tokenTtlS !== undefined ? { tokenTtlS: opts.tokenTtlS } : {}),
+    ...(opts.firstTemplateMsgId !== undefined ? { firstTemplateMsgId: opts.firstTemplateMsgId } : {}),
   });
   if (saved) platform.restore(saved);
   const state = opts.stateFile

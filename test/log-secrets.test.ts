@@ -33,7 +33,7 @@ describe('logs never carry tokens, openids or message contents', () => {
   beforeAll(async () => {
     // A WeChat API that hands out a token and then fails every send with HTTP 500.
     upstream = createServer((req, res) => {
-      if (req.url?.startsWith('/cgi-bin/token')) {
+      if (req.url?.startsWith('/cgi-bin/token') || req.url?.startsWith('/cgi-bin/stable_token')) {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: TOKEN, expires_in: 7200 }));
         return;
       }

@@ -1,6 +1,21 @@
-import CoWeChatApi from 'co-wechat-api';
+import type {
+  CustomSendRequest,
+  MenuCreateRequest,
+  MenuGetAnswer,
+  NewsArticle,
+  OAuthTokenAnswer,
+  TemplateSendAnswer,
+  TemplateSendRequest,
+  TypingRequest,
+  WeChatUserInfo,
+} from './api-types.js';
+import { WeChatApiError, WeChatTransportError } from './api-errors.js';
+import { RETRY_POLICY, runWithRetry, type RetryPolicy } from './retry-policy.js';
+import { stableTokenFetcher } from './stable-token.js';
 import { TokenManager, type TokenStore } from './token-manager.js';
-import { TOKEN_ERRCODES, WeChatApiError, WeChatTransportError } from './api-errors.js';
+import { exchange, type HttpOptions, type WeChatAnswer, type WeChatRequest } from './wechat-http.js';
+
+export type { NewsArticle, WeChatUserInfo } from './api-types.js';
 
 /** The WeChat API methods the service centre uses, typed. */
 export interface WeChatApi {
@@ -16,22 +31,6 @@ export interface WeChatApi {
   oauthExchange(code: string): Promise<{ openid: string; scope: string }>;
 }
 
-export interface NewsArticle {
-  title: string;
-  description?: string;
-  url: string;
-  picurl?: string;
-}
-
-export interface WeChatUserInfo {
-  subscribe: number;
-  openid: string;
-  nickname?: string;
-  headimgurl?: string;
-  subscribe_time?: number;
-  [k: string]: unknown;
-}
-
 export interface TemplateMessage {
   openid: string;
   templateId: string;
@@ -45,132 +44,98 @@ export interface ApiClientOptions {
   /** e.g. https://api.weixin.qq.com, or the simulator's address. */
   apiBase: string;
   tokenStore: TokenStore;
+  /** per HTTP exchange, default 5000 */
   timeoutMs?: number;
   now?: () => number;
+  /** default RETRY_POLICY */
+  retry?: RetryPolicy;
 }
 
 /**
- * co-wechat-api with its prefixes pointed at `apiBase` and its request() wrapped:
- * the token comes from the shared TokenManager, a token error (40001/40014/42001)
- * refreshes it once (single flight) and retries once, and failures become typed errors.
+ * The WeChat API on fetch. The token comes from the shared TokenManager (fetched with
+ * stable_token), every call follows the one retry policy of retry-policy.ts, and failures
+ * are WeChatApiError (an errcode) or WeChatTransportError (no answer).
  */
-class CoWeChatClient extends CoWeChatApi {
-  readonly tokens: TokenManager;
-
-  constructor(private readonly opts: ApiClientOptions) {
-    super(opts.appId, opts.appSecret);
-    const base = opts.apiBase.replace(/\/+$/, '');
-    this.prefix = `${base}/cgi-bin/`;
-    this.snsPrefix = `${base}/sns/`;
-    this.customservicePrefix = `${base}/customservice/`;
-    this.wxaPrefix = `${base}/wxa/`;
-    this.payPrefix = `${base}/pay/`;
-    this.merchantPrefix = `${base}/merchant/`;
-    this.fileServerPrefix = `${base}/cgi-bin/`;
-    this.mpPrefix = `${base}/cgi-bin/`;
-    this.setOpts({ timeout: opts.timeoutMs ?? 5000 });
-    this.tokens = new TokenManager(opts.tokenStore, () => this.fetchToken(), opts.now);
-  }
-
-  override async ensureAccessToken(): Promise<{ accessToken: string }> {
-    return { accessToken: await this.tokens.get() };
-  }
-
-  override async request(url: string, opts?: Record<string, unknown>): Promise<any> {
-    try {
-      return await this.rawRequest(url, opts);
-    } catch (err) {
-      if (!(err instanceof WeChatApiError) || !TOKEN_ERRCODES.has(err.errcode)) throw err;
-      const u = new URL(url);
-      const stale = u.searchParams.get('access_token');
-      if (stale === null) throw err;
-      u.searchParams.set('access_token', await this.tokens.refresh(stale));
-      return this.rawRequest(u.toString(), opts);
-    }
-  }
-
-  private async fetchToken(): Promise<{ token: string; expiresInS: number }> {
-    const url = `${this.prefix}token?grant_type=client_credential&appid=${encodeURIComponent(this.opts.appId)}&secret=${encodeURIComponent(this.opts.appSecret)}`;
-    const data = await this.rawRequest(url);
-    return { token: String(data.access_token), expiresInS: Number(data.expires_in) || 7200 };
-  }
-
-  /** co-wechat-api's request with its own token retry turned off (retry = 0), errors typed. */
-  private async rawRequest(url: string, opts?: Record<string, unknown>): Promise<any> {
-    const endpoint = endpointOf(url);
-    try {
-      return await super.request(url, opts, 0);
-    } catch (err) {
-      const e = err as { name?: string; code?: unknown; message?: string };
-      if (e.name === 'WeChatAPIError' && typeof e.code === 'number') {
-        throw new WeChatApiError(e.code, e.message ?? '', endpoint);
-      }
-      throw new WeChatTransportError(e.message ?? String(err), endpoint);
-    }
-  }
-}
-
-/** The path without host and query: never logs the access_token or the secret. */
-function endpointOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return '(bad url)';
-  }
-}
-
-const postJSON = (data: unknown) => ({
-  dataType: 'json',
-  method: 'POST',
-  data: JSON.stringify(data),
-  headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-});
-
 export function createWeChatApi(opts: ApiClientOptions): WeChatApi & { tokens: TokenManager } {
-  const c = new CoWeChatClient(opts);
+  const http: HttpOptions = { apiBase: opts.apiBase, timeoutMs: opts.timeoutMs ?? 5000, secrets: [opts.appSecret] };
+  const policy = opts.retry ?? RETRY_POLICY;
+
+  /** A call without the access_token. */
+  const open = (req: WeChatRequest, idempotent: boolean) => runWithRetry(() => exchange(http, req), { idempotent }, policy);
+
+  const tokens = new TokenManager(
+    opts.tokenStore,
+    stableTokenFetcher(opts.appId, opts.appSecret, (body, { idempotent }) => open({ method: 'POST', path: '/cgi-bin/stable_token', body }, idempotent)),
+    opts.now,
+  );
+
+  /** A call with the access_token in its query. */
+  const call = (req: WeChatRequest, idempotent: boolean): Promise<WeChatAnswer> =>
+    runWithRetry((token) => exchange(http, req, token), { idempotent, tokens }, policy);
+
+  const post = (path: string, body: object, idempotent: boolean) => call({ method: 'POST', path, body }, idempotent);
+  // A send that got no answer may have been delivered: it is not repeated (retry-policy.ts).
+  const customSend = async (body: CustomSendRequest) => {
+    await post('/cgi-bin/message/custom/send', body, false);
+  };
+
   return {
-    tokens: c.tokens,
-    async sendText(openid, content) {
-      await c.sendText(openid, content);
-    },
-    async sendImage(openid, mediaId) {
-      await c.sendImage(openid, mediaId);
-    },
-    async sendNews(openid, articles) {
-      await c.sendNews(openid, articles);
-    },
+    tokens,
+    sendText: (openid, content) => customSend({ touser: openid, msgtype: 'text', text: { content } }),
+    sendImage: (openid, mediaId) => customSend({ touser: openid, msgtype: 'image', image: { media_id: mediaId } }),
+    sendNews: (openid, articles) => customSend({ touser: openid, msgtype: 'news', news: { articles } }),
     async typing(openid, typing) {
-      const { accessToken } = await c.ensureAccessToken();
-      await c.request(
-        `${c.prefix}message/custom/typing?access_token=${accessToken}`,
-        postJSON({ touser: openid, command: typing ? 'Typing' : 'CancelTyping' }),
-      );
+      const body: TypingRequest = { touser: openid, command: typing ? 'Typing' : 'CancelTyping' };
+      await post('/cgi-bin/message/custom/typing', body, true);
     },
     async createMenu(menu) {
-      await c.createMenu(menu);
+      const body: MenuCreateRequest = { button: menu.button };
+      // The same menu twice is the same menu.
+      await post('/cgi-bin/menu/create', body, true);
     },
     async getMenu() {
       try {
-        return await c.getMenu();
+        const answer = await call({ method: 'GET', path: '/cgi-bin/menu/get' }, true);
+        return { menu: { button: buttonsOf(answer) } } satisfies MenuGetAnswer;
       } catch (err) {
         if (err instanceof WeChatApiError && err.errcode === 46003) return null; // no menu yet
         throw err;
       }
     },
     async getUser(openid) {
-      return (await c.getUser({ openid, lang: 'zh_CN' })) as WeChatUserInfo;
+      const answer = await call({ method: 'GET', path: '/cgi-bin/user/info', query: { openid, lang: 'zh_CN' } }, true);
+      if (typeof answer.openid !== 'string') throw unexpected('/cgi-bin/user/info', 'openid');
+      return { ...answer, subscribe: Number(answer.subscribe ?? 0), openid: answer.openid } satisfies WeChatUserInfo;
     },
     async sendTemplate(msg) {
-      const r = await c.sendTemplate(msg.openid, msg.templateId, msg.url ?? '', '', msg.data);
-      return { msgid: String(r?.msgid ?? '') };
+      const body: TemplateSendRequest = { touser: msg.openid, template_id: msg.templateId, ...(msg.url ? { url: msg.url } : {}), data: msg.data };
+      const answer = await post('/cgi-bin/message/template/send', body, false);
+      // wechat-json.ts has made the msgid a string with all its digits.
+      return { msgid: typeof answer.msgid === 'string' ? answer.msgid : '' } satisfies TemplateSendAnswer;
     },
-    async oauthExchange(code) {
-      const url =
-        `${c.snsPrefix}oauth2/access_token?appid=${encodeURIComponent(opts.appId)}` +
-        `&secret=${encodeURIComponent(opts.appSecret)}&code=${encodeURIComponent(code)}&grant_type=authorization_code`;
-      // No access_token in this URL, so request() never tries a token refresh here.
-      const r = await c.request(url, { dataType: 'json' });
-      return { openid: String(r.openid), scope: String(r.scope ?? 'snsapi_base') };
+    async oauthExchange(code): Promise<Pick<OAuthTokenAnswer, 'openid' | 'scope'>> {
+      // A code works once: an exchange whose answer was lost cannot be repeated.
+      const answer = await open(
+        {
+          method: 'GET',
+          path: '/sns/oauth2/access_token',
+          query: { appid: opts.appId, secret: opts.appSecret, code, grant_type: 'authorization_code' },
+        },
+        false,
+      );
+      if (typeof answer.openid !== 'string') throw unexpected('/sns/oauth2/access_token', 'openid');
+      return { openid: answer.openid, scope: typeof answer.scope === 'string' ? answer.scope : 'snsapi_base' };
     },
   };
+}
+
+function buttonsOf(answer: WeChatAnswer): unknown[] {
+  const menu = answer.menu as { button?: unknown } | undefined;
+  if (!menu || !Array.isArray(menu.button)) throw unexpected('/cgi-bin/menu/get', 'menu.button');
+  return menu.button;
+}
+
+/** A 200 answer without the field the endpoint promises: as unusable as no answer. */
+function unexpected(endpoint: string, field: string): WeChatTransportError {
+  return new WeChatTransportError(`an answer without ${field}`, endpoint);
 }

@@ -4,10 +4,10 @@ import type { Database } from '../db/client.js';
 import { kv } from '../db/schema.js';
 
 /**
- * The access_token, shared by every instance. Fetching a new token invalidates the old
- * one after 5 minutes, so exactly one refresher may run across all instances:
- * in-process single flight, plus a cross-instance lock held by the store.
- * https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/Get_access_token.html
+ * The access_token, shared by every instance. Exactly one refresher runs across all instances
+ * (in-process single flight, plus a cross-instance lock held by the store), so that a token WeChat
+ * refuses is replaced once, not once per instance or per request: a force refresh is rationed
+ * (stable-token.ts), and with /cgi-bin/token every fetch would invalidate the others' token.
  */
 export interface CachedToken {
   token: string;
@@ -21,7 +21,8 @@ export interface TokenStore {
   withRefreshLock<T>(fn: () => Promise<T>): Promise<T>;
 }
 
-export type FetchToken = () => Promise<{ token: string; expiresInS: number }>;
+/** `refused`: the token WeChat just refused, when that is why a new one is wanted. */
+export type FetchToken = (refused?: string) => Promise<{ token: string; expiresInS: number }>;
 
 /** A token this close to expiry is treated as expired. */
 const EARLY_MS = 60_000;
@@ -38,19 +39,23 @@ export class TokenManager {
   async get(): Promise<string> {
     const cached = await this.store.read();
     if (cached && cached.expiresAt - EARLY_MS > this.now()) return cached.token;
-    return this.refresh(cached?.token);
+    return this.renew(cached?.token, undefined);
   }
 
   /**
-   * Returns a token other than `stale`: the one another refresher already stored,
-   * or a new one fetched from WeChat.
+   * After WeChat refused `stale`: returns a token other than it, the one another refresher
+   * already stored, or one fetched from WeChat.
    */
   refresh(stale?: string): Promise<string> {
+    return this.renew(stale, stale);
+  }
+
+  private renew(stale: string | undefined, refused: string | undefined): Promise<string> {
     this.inflight ??= this.store
       .withRefreshLock(async () => {
         const cached = await this.store.read();
         if (cached && cached.token !== stale && cached.expiresAt - EARLY_MS > this.now()) return cached.token;
-        const fresh = await this.fetchToken();
+        const fresh = await this.fetchToken(refused);
         await this.store.write({ token: fresh.token, expiresAt: this.now() + fresh.expiresInS * 1000 });
         return fresh.token;
       })
