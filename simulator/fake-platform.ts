@@ -83,7 +83,8 @@ export interface PlatformSnapshot {
   readonly timelines: Readonly<Record<string, readonly TimelineEntry[]>>;
   readonly notices: readonly Notice[];
   readonly nextEntryId: number;
-  readonly nextTemplateMsgId: number;
+  /** A decimal string: template msgids are beyond 2^53, and JSON has no bigint. */
+  readonly nextTemplateMsgId: string;
   readonly nameCursor: number;
 }
 
@@ -198,7 +199,7 @@ export class FakePlatform {
       timelines: Object.fromEntries(this.timelines),
       notices: [...this.noticeList],
       nextEntryId: this.nextEntryId,
-      nextTemplateMsgId: this.nextTemplateMsgId,
+      nextTemplateMsgId: this.nextTemplateMsgId.toString(),
       nameCursor: this.nameCursor,
     };
   }
@@ -211,7 +212,8 @@ export class FakePlatform {
     for (const [openid, list] of Object.entries(s.timelines)) this.timelines.set(openid, [...list]);
     this.noticeList.splice(0, this.noticeList.length, ...s.notices);
     this.nextEntryId = Math.max(this.nextEntryId, s.nextEntryId);
-    this.nextTemplateMsgId = Math.max(this.nextTemplateMsgId, s.nextTemplateMsgId);
+    const savedMsgId = /^\d+$/.test(String(s.nextTemplateMsgId)) ? BigInt(s.nextTemplateMsgId) : 0n;
+    if (savedMsgId > this.nextTemplateMsgId) this.nextTemplateMsgId = savedMsgId;
     this.nameCursor = s.nameCursor;
     this.emit({ type: 'users' });
   }
