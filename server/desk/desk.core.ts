@@ -3,10 +3,10 @@ import type { Bus } from '../platform/bus.js';
 import type { Logger } from '../platform/logger.js';
 import { planAssignments } from './assignment.js';
 import type { DeskConfig } from './desk.config.js';
-import { Effects } from './effects.js';
+import { Effects } from '../platform/effects.js';
 import { estimateWaitS, formatWait, shouldSendPosition } from './eta.js';
 import { parseHours, type Schedule } from './hours.js';
-import { sayToCustomer } from './outbound.js';
+import { sayToCustomer } from '../chat/outbound.js';
 import {
   assignIfQueued,
   lockAssignment,

@@ -27,7 +27,7 @@ import { createCanned, deleteCanned, listCanned, updateCanned } from './canned.j
 import type { DeskCore } from './desk.core.js';
 import * as q from './desk.queries.js';
 import { AgentUnavailable, Conflict, notOpen, notYours } from './errors.js';
-import { sayToCustomer } from './outbound.js';
+import { sayToCustomer } from '../chat/outbound.js';
 import { requeueFailed } from '../outbox/outbox.repo.js';
 import { activeCount, assignIfQueued, lockAssignment, markLastAssigned } from './queue.repo.js';
 import { maxConcurrentOf, staffByIdOrUsername } from './agents.repo.js';

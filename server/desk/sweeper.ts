@@ -3,8 +3,8 @@ import type { Logger } from '../platform/logger.js';
 import { Periodic } from '../platform/periodic.js';
 import { pickAgent } from './assignment.js';
 import type { DeskCore } from './desk.core.js';
-import type { Effects } from './effects.js';
-import { sayToCustomer } from './outbound.js';
+import type { Effects } from '../platform/effects.js';
+import { sayToCustomer } from '../chat/outbound.js';
 import { chatsWithCompleteLeftMessage, idleChats } from './chat-state.repo.js';
 import {
   lockAssignment,
