@@ -1,14 +1,15 @@
-import type { Db, Tx } from '../db/client.js';
+import type { Db } from '../db/client.js';
 import type { Bus } from '../platform/bus.js';
 import { hashOpenid, type Logger } from '../platform/logger.js';
 import { dedupeKey, type InboundMessage } from '../wechat/inbound.js';
 import { textReply } from '../wechat/reply.js';
-import { enqueue } from '../outbox/outbox.repo.js';
 import { insertMessage, openConversationFor } from './conversations.repo.js';
 import { finishPush, readPush, releasePush } from './push-log.repo.js';
 import { Batcher } from '../platform/batcher.js';
+import { Effects } from '../platform/effects.js';
+import { sayToCustomer } from './outbound.js';
 import { recordInboundBatch, recordPassiveReplies, type InboundRecord, type PassiveReply, type RecordedInbound } from './push-turn.repo.js';
-import type { Outgoing, Reply, Turn } from './ports.js';
+import type { Reply, Turn } from './ports.js';
 import { recordTurn } from '../kb/turns.service.js';
 import type { ConversationRouter } from './router.js';
 import { texts } from './texts.js';
@@ -172,31 +173,17 @@ export class PushHandler {
     return null;
   }
 
-  private async recordReply(tx: Tx, turn: Turn, out: Outgoing, delivery: 'passive' | 'custom'): Promise<number> {
-    const m = await insertMessage(tx, {
-      conversationId: turn.conversation.id,
-      direction: 'out',
-      sender: 'bot',
-      kind: out.type,
-      content: out.content,
-      delivery,
-    });
-    void this.o.bus.emit('message.created', { conversationId: turn.conversation.id, messageId: m.id, direction: 'out', sender: 'bot' });
-    return m.id;
-  }
-
   private async sendLate(msg: InboundMessage, turn: Turn, reply: Reply | null): Promise<void> {
     if (!reply) return;
     const { botTurn, ...out } = reply;
-    const row = await this.o.db.transaction(async (tx) => {
+    const fx = new Effects();
+    await this.o.db.transaction(async (tx) => {
       // Late: the turn goes with the custom-send message instead of the passive reply's statement.
       if (botTurn) await recordTurn(tx, { conversationId: turn.conversation.id, ...botTurn });
-      if (out.content.trim() === '') return null;
-      const messageId = await this.recordReply(tx, turn, out, 'custom');
-      return enqueue(tx, { openid: msg.fromUserName, messageId, payload: out });
+      if (out.content.trim() === '') return;
+      await sayToCustomer(tx, fx, { conversationId: turn.conversation.id, openid: msg.fromUserName, text: out.content, sender: 'bot', delivery: 'custom' });
     });
-    if (!row) return;
-    await this.o.bus.emit('outbox.enqueued', { outboxId: row.id });
+    await fx.flush(this.o.bus);
   }
 
   /** Another try (or instance) claimed this push: wait for its reply within the budget. */

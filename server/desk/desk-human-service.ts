@@ -1,11 +1,11 @@
-import { sql } from 'drizzle-orm';
 import type { HumanService, Outgoing, Turn } from '../chat/ports.js';
-import { conversationRatings, leftMessages } from '../db/schema.js';
+import { enterMessageMode, markAwaitingAgent } from './chat-state.repo.js';
+import { claimBindOffer, claimPendingRating, storeRating } from './customers.repo.js';
 import type { DeskCore } from './desk.core.js';
 import { isOpen, nextOpening } from './hours.js';
-import { laneOfCustomer, markPositionTold } from './queue.repo.js';
+import { createLeftMessage, hasLeftMessage, joinLeftMessage } from './left-messages.repo.js';
+import { enterQueue, laneOfCustomer, leaveQueueForMessage, markPositionTold } from './queue.repo.js';
 import { parseRating, ratingStillOpen } from './rating.js';
-import { rowsOf, ts } from '../db/raw.js';
 import { deskTexts } from './texts.js';
 
 /**
@@ -23,20 +23,17 @@ export class DeskHumanService implements HumanService {
     const db = this.core.db;
     const now = this.core.now();
     if (!isOpen(this.core.schedule, now)) {
-      await db.execute(sql`UPDATE conversations SET status = 'message', updated_at = ${ts(now)} WHERE id = ${conv.id} AND status IN ('bot', 'message')`);
+      await enterMessageMode(db, conv.id, now);
       return say(deskTexts.outOfHours(nextOpening(this.core.schedule, now)));
     }
     const lane = await laneOfCustomer(db, turn.customer.id);
     const queued = await this.core.tx(async (tx, fx) => {
-      const rows = await rowsOf<{ id: number }>(tx, sql`
-        UPDATE conversations SET status = 'queued', lane = ${lane}, queued_at = ${ts(now)}, updated_at = ${ts(now)}, assignee_id = NULL,
-          assigned_at = NULL, awaiting_agent_since = NULL, notified_position = NULL, queue_timeout_offered_at = NULL
-        WHERE id = ${conv.id} AND status IN ('bot', 'message') RETURNING id`);
-      if (rows.length) {
+      const entered = await enterQueue(tx, conv.id, lane, now);
+      if (entered) {
         fx.emit('conversation.queued', { conversationId: conv.id, customerId: turn.customer.id });
         fx.emit('queue.changed', { reason: 'queued' });
       }
-      return rows.length > 0;
+      return entered;
     });
     if (!queued) return null;
     const assigned = await this.core.assignWaiting({ passiveFor: conv.id });
@@ -52,7 +49,7 @@ export class DeskHumanService implements HumanService {
     const answer = text?.trim();
     if (conv.status === 'assigned') {
       // The customer waits for the agent from now (reassignment on no answer counts from here).
-      if (!conv.awaitingAgentSince) await db.execute(sql`UPDATE conversations SET awaiting_agent_since = ${ts(now)} WHERE id = ${conv.id} AND awaiting_agent_since IS NULL`);
+      if (!conv.awaitingAgentSince) await markAwaitingAgent(db, conv.id, now);
       return null;
     }
     if (conv.status === 'queued' && conv.queueTimeoutOfferedAt && answer === '1') {
@@ -61,9 +58,9 @@ export class DeskHumanService implements HumanService {
     }
     if (conv.status === 'queued' && conv.queueTimeoutOfferedAt && answer === '2') {
       const moved = await this.core.tx(async (tx, fx) => {
-        const rows = await rowsOf<{ id: number }>(tx, sql`UPDATE conversations SET status = 'message', updated_at = ${ts(now)} WHERE id = ${conv.id} AND status = 'queued' RETURNING id`);
-        if (rows.length) fx.emit('queue.changed', { reason: 'left_message' });
-        return rows.length > 0;
+        const left = await leaveQueueForMessage(tx, conv.id, now);
+        if (left) fx.emit('queue.changed', { reason: 'left_message' });
+        return left;
       });
       if (moved) await this.core.notifyPositions();
       return say(deskTexts.leaveMessagePrompt);
@@ -72,20 +69,9 @@ export class DeskHumanService implements HumanService {
       if (!answer) return say(deskTexts.leaveMessageTextOnly);
       // A message is often typed as several lines: those sent within the follow-up window join the
       // left message (the sweeper closes the chat after it), so none of them goes to the bot.
-      const joined = await rowsOf<{ id: number }>(db, sql`
-        WITH lm AS (
-          UPDATE left_messages SET content = left(content || E'\n' || ${answer}, ${LEFT_MESSAGE_MAX_CHARS})
-          WHERE id = (SELECT id FROM left_messages WHERE conversation_id = ${conv.id} ORDER BY id DESC LIMIT 1) AND status = 'open'
-          RETURNING id)
-        UPDATE conversations SET updated_at = ${ts(now)} FROM lm WHERE conversations.id = ${conv.id} RETURNING lm.id`);
-      if (joined.length) return say(deskTexts.messageJoined);
-      const left = await rowsOf<{ id: number }>(db, sql`
-        SELECT id FROM left_messages WHERE conversation_id = ${conv.id} LIMIT 1`);
-      if (left.length) return say(deskTexts.messageAlreadyHandled);
-      await db.transaction(async (tx) => {
-        await tx.insert(leftMessages).values({ conversationId: conv.id, customerId: turn.customer.id, content: answer.slice(0, LEFT_MESSAGE_MAX_CHARS) });
-        await tx.execute(sql`UPDATE conversations SET updated_at = ${ts(now)} WHERE id = ${conv.id}`);
-      });
+      if (await joinLeftMessage(db, conv.id, answer, LEFT_MESSAGE_MAX_CHARS, now)) return say(deskTexts.messageJoined);
+      if (await hasLeftMessage(db, conv.id)) return say(deskTexts.messageAlreadyHandled);
+      await createLeftMessage(db, { conversationId: conv.id, customerId: turn.customer.id, content: answer.slice(0, LEFT_MESSAGE_MAX_CHARS) }, now);
       return say(deskTexts.messageLeft);
     }
     return null; // queued: kept for the agent, who reads it on accepting
@@ -108,15 +94,8 @@ export class DeskHumanService implements HumanService {
     const rating = parseRating(text);
     if (!rating) return null;
     const stored = await this.core.tx(async (tx) => {
-      const cleared = await rowsOf<{ id: number }>(tx, sql`
-        UPDATE customers SET rating_pending_conversation_id = NULL, rating_asked_at = NULL
-        WHERE id = ${customer.id} AND rating_pending_conversation_id = ${conversationId} RETURNING id`);
-      if (!cleared.length) return false;
-      const [conv] = await rowsOf<{ assignee_id: number | null }>(tx, sql`SELECT assignee_id FROM conversations WHERE id = ${conversationId}`);
-      await tx
-        .insert(conversationRatings)
-        .values({ conversationId, customerId: customer.id, staffId: conv?.assignee_id ?? null, score: rating.score, comment: rating.comment })
-        .onConflictDoNothing();
+      if (!(await claimPendingRating(tx, customer.id, conversationId))) return false;
+      await storeRating(tx, { conversationId, customerId: customer.id, score: rating.score, comment: rating.comment });
       return true;
     });
     return stored ? say(deskTexts.ratingThanks(rating.score)) : null;
@@ -138,13 +117,8 @@ export class DeskHumanService implements HumanService {
    */
   private async bindOffer(turn: Turn): Promise<string> {
     if (turn.customer.accountId !== null) return '';
-    const now = this.core.now();
-    const claimed = await rowsOf<{ id: number }>(this.core.db, sql`
-      UPDATE customers SET bind_offered_at = ${ts(now)}
-      WHERE id = ${turn.customer.id} AND account_id IS NULL
-        AND (bind_offered_at IS NULL OR bind_offered_at <= ${ts(new Date(now.getTime() - BIND_OFFER_EVERY_MS))})
-      RETURNING id`);
-    return claimed.length ? deskTexts.bindOffer(this.core.bindUrl()) : '';
+    const claimed = await claimBindOffer(this.core.db, turn.customer.id, this.core.now(), BIND_OFFER_EVERY_MS);
+    return claimed ? deskTexts.bindOffer(this.core.bindUrl()) : '';
   }
 }
 

@@ -1,13 +1,12 @@
-import { sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
 import type { Bus } from '../platform/bus.js';
 import type { Logger } from '../platform/logger.js';
 import { planAssignments } from './assignment.js';
 import type { DeskConfig } from './desk.config.js';
-import { Effects } from './effects.js';
+import { Effects } from '../platform/effects.js';
 import { estimateWaitS, formatWait, shouldSendPosition } from './eta.js';
 import { parseHours, type Schedule } from './hours.js';
-import { sayToCustomer } from './outbound.js';
+import { sayToCustomer } from '../chat/outbound.js';
 import {
   assignIfQueued,
   lockAssignment,
@@ -20,7 +19,8 @@ import {
   recentQueueWaitS,
   type AgentRow,
 } from './queue.repo.js';
-import { rowsOf, ts } from '../db/raw.js';
+import { closeChat } from './chat-state.repo.js';
+import { askRating } from './customers.repo.js';
 import { deskTexts, withRatingAsk } from './texts.js';
 
 export interface DeskCoreOptions {
@@ -155,13 +155,7 @@ export class DeskCore {
     o: { closingText: string | null; unservedText?: string | null; passive: boolean; staffId?: number | null },
   ): Promise<{ closed: boolean; served: boolean; was: string | null; reply: string | null }> {
     const now = this.now();
-    const [row] = await rowsOf<{ id: number; customer_id: number; assignee_id: number | null; assigned_at: unknown; was: string; openid: string }>(tx, sql`
-      WITH prev AS (SELECT id, status AS was FROM conversations WHERE id = ${conversationId} AND status <> 'closed' FOR UPDATE),
-      upd AS (
-        UPDATE conversations c SET status = 'closed', closed_at = ${ts(now)}, updated_at = ${ts(now)}, close_reason = ${reason}, awaiting_agent_since = NULL
-        FROM prev WHERE c.id = prev.id
-        RETURNING c.id, c.customer_id, c.assignee_id, c.assigned_at, prev.was)
-      SELECT upd.*, cu.openid FROM upd JOIN customers cu ON cu.id = upd.customer_id`);
+    const row = await closeChat(tx, conversationId, reason, now);
     if (!row) return { closed: false, served: false, was: null, reply: null };
     const served = row.was === 'assigned' && row.assignee_id !== null;
     fx.emit('conversation.closed', { conversationId, customerId: row.customer_id, reason, staffId: o.staffId ?? row.assignee_id });
@@ -169,7 +163,7 @@ export class DeskCore {
     let text = served ? o.closingText : (o.unservedText ?? null);
     if (served && text !== null) {
       text = withRatingAsk(text);
-      await tx.execute(sql`UPDATE customers SET rating_pending_conversation_id = ${conversationId}, rating_asked_at = ${ts(now)} WHERE id = ${row.customer_id}`);
+      await askRating(tx, row.customer_id, conversationId, now);
     }
     if (text === null || o.passive) return { closed: true, served, was: row.was, reply: text };
     await sayToCustomer(tx, fx, { conversationId, openid: row.openid, text, sender: 'system' });

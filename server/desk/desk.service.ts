@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type {
   AgentInfo,
   AgentStatus,
@@ -27,20 +27,12 @@ import { createCanned, deleteCanned, listCanned, updateCanned } from './canned.j
 import type { DeskCore } from './desk.core.js';
 import * as q from './desk.queries.js';
 import { AgentUnavailable, Conflict, notOpen, notYours } from './errors.js';
-import { sayToCustomer } from './outbound.js';
+import { sayToCustomer } from '../chat/outbound.js';
 import { requeueFailed } from '../outbox/outbox.repo.js';
-import { activeCount, assignIfQueued, lockAssignment } from './queue.repo.js';
-import { rowsOf, ts } from '../db/raw.js';
+import { activeCount, assignIfQueued, lockAssignment, markLastAssigned } from './queue.repo.js';
+import { maxConcurrentOf, staffByIdOrUsername } from './agents.repo.js';
+import { chatById, markAgentAnswered, transferChat, type ChatRow } from './chat-state.repo.js';
 import { deskTexts } from './texts.js';
-
-interface ConvRow {
-  id: number;
-  status: string;
-  assignee_id: number | null;
-  assigned_at: unknown;
-  customer_id: number;
-  openid: string;
-}
 
 /**
  * What agents and admins do at the desk (common/desk-api.ts). Each method: guard (who may act on
@@ -83,8 +75,7 @@ export class DeskService {
       if (c.status === 'closed') throw notOpen();
       if (c.status === 'assigned') throw new Conflict('already_taken', '该会话已被其他客服接入');
       if (c.status !== 'queued') throw notYours();
-      const [cap] = await rowsOf<{ max_concurrent: number }>(tx, sql`SELECT max_concurrent FROM staff WHERE id = ${me.id}`);
-      if ((await activeCount(tx, me.id)) >= (cap?.max_concurrent ?? 0)) throw new Conflict('at_capacity', '您的接待数已达上限');
+      if ((await activeCount(tx, me.id)) >= ((await maxConcurrentOf(tx, me.id)) ?? 0)) throw new Conflict('at_capacity', '您的接待数已达上限');
       const row = await assignIfQueued(tx, id, me.id, this.core.now());
       if (!row) throw new Conflict('already_taken', '该会话已被其他客服接入');
       fx.emit('conversation.assigned', { conversationId: id, customerId: row.customerId, staffId: me.id, previousStaffId: null, reason: 'accept', note: null });
@@ -101,7 +92,7 @@ export class DeskService {
     const message = await this.core.tx(async (tx, fx) => {
       const c = await this.actOn(tx, me, id, { open: true });
       const m = await sayToCustomer(tx, fx, { conversationId: id, openid: c.openid, text, sender: 'agent', staffId: me.id });
-      await tx.execute(sql`UPDATE conversations SET awaiting_agent_since = NULL, updated_at = ${ts(this.core.now())} WHERE id = ${id}`);
+      await markAgentAnswered(tx, id, this.core.now());
       return m;
     });
     return (await q.messageById(this.db, message.id))!;
@@ -139,18 +130,13 @@ export class DeskService {
       await lockAssignment(tx);
       const c = await this.actOn(tx, me, id, { open: true });
       if (c.status !== 'assigned') throw new Conflict('not_open', '会话不在服务中，无法转接');
-      const [to] = await rowsOf<{ id: number; display_name: string; role: string; status: string; max_concurrent: number }>(tx, sql`
-        SELECT id, display_name, role, status, max_concurrent FROM staff
-        WHERE ${typeof target === 'number' ? sql`id = ${target}` : sql`username = ${target.toLowerCase()}`}`);
+      const to = await staffByIdOrUsername(tx, target);
       if (!to || !['agent', 'admin'].includes(to.role)) throw new NotFound('agent', String(target));
       if (to.id === c.assignee_id) throw new BadRequest('会话已在该客服名下', 'invalid_input');
       if (to.status !== 'online' || (await activeCount(tx, to.id)) >= to.max_concurrent) throw new AgentUnavailable();
       const now = this.core.now();
-      await tx.execute(sql`
-        UPDATE conversations SET assignee_id = ${to.id}, assigned_at = ${ts(now)}, updated_at = ${ts(now)},
-          awaiting_agent_since = CASE WHEN awaiting_agent_since IS NOT NULL THEN ${ts(now)} END
-        WHERE id = ${id}`);
-      await tx.execute(sql`UPDATE staff SET last_assigned_at = ${ts(now)} WHERE id = ${to.id}`);
+      await transferChat(tx, id, to.id, now);
+      await markLastAssigned(tx, to.id, now);
       const m = await insertMessage(tx, { conversationId: id, direction: 'note', sender: 'agent', kind: 'transfer', content: `${me.displayName} 转接给 ${to.display_name}${note ? `：${note}` : ''}`, staffId: me.id });
       fx.emit('message.created', { conversationId: id, messageId: m.id, direction: 'note', sender: 'agent' });
       fx.emit('conversation.assigned', { conversationId: id, customerId: c.customer_id, staffId: to.id, previousStaffId: c.assignee_id, reason: 'transfer', note });
@@ -230,15 +216,13 @@ export class DeskService {
     return (await q.summaryById(this.db, id)) ?? notFound(id);
   }
 
-  private async load(db: DbOrTx, id: number): Promise<ConvRow> {
-    const [c] = await rowsOf<ConvRow>(db, sql`
-      SELECT c.id, c.status, c.assignee_id, c.assigned_at, c.customer_id, cu.openid FROM conversations c JOIN customers cu ON cu.id = c.customer_id
-      WHERE c.id = ${id} ${db === this.db ? sql`` : sql`FOR UPDATE OF c`}`);
-    return c ?? notFound(id);
+  /** Inside a transaction the chat is locked for the change. */
+  private async load(db: DbOrTx, id: number): Promise<ChatRow> {
+    return (await chatById(db, id, db !== this.db)) ?? notFound(id);
   }
 
   /** The guard: an agent acts only on a chat assigned to them; an admin on any. `open`: refuse closed chats. */
-  private async actOn(db: DbOrTx, me: StaffMe, id: number, o: { open: boolean }): Promise<ConvRow> {
+  private async actOn(db: DbOrTx, me: StaffMe, id: number, o: { open: boolean }): Promise<ChatRow> {
     const c = await this.load(db, id);
     const mine = c.assignee_id === me.id && c.assigned_at !== null && (c.status === 'assigned' || c.status === 'closed');
     if (me.role !== 'admin' && !mine) throw notYours();

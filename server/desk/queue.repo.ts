@@ -141,3 +141,82 @@ export async function queuePositionOf(db: DbOrTx, conversationId: number): Promi
     WHERE q.id = ${conversationId}`);
   return row?.position;
 }
+
+/**
+ * Puts a chat in the queue from the bot or a left message, fresh: lane, queued time, no assignee
+ * and nothing told or offered yet. False when it was queued (or served) meanwhile.
+ */
+export async function enterQueue(db: DbOrTx, conversationId: number, lane: 0 | 1, now: Date): Promise<boolean> {
+  const rows = await rowsOf<{ id: number }>(db, sql`
+        UPDATE conversations SET status = 'queued', lane = ${lane}, queued_at = ${ts(now)}, updated_at = ${ts(now)}, assignee_id = NULL,
+          assigned_at = NULL, awaiting_agent_since = NULL, notified_position = NULL, queue_timeout_offered_at = NULL
+        WHERE id = ${conversationId} AND status IN ('bot', 'message') RETURNING id`);
+  return rows.length > 0;
+}
+
+/** A queued customer chose to leave a message instead; false when the chat is no longer queued. */
+export async function leaveQueueForMessage(db: DbOrTx, conversationId: number, now: Date): Promise<boolean> {
+  const rows = await rowsOf<{ id: number }>(db, sql`UPDATE conversations SET status = 'message', updated_at = ${ts(now)} WHERE id = ${conversationId} AND status = 'queued' RETURNING id`);
+  return rows.length > 0;
+}
+
+/** The sweeper's lease for this transaction; false when another instance holds it. */
+export async function tryLockSweep(tx: DbOrTx): Promise<boolean> {
+  const [lease] = await rowsOf<{ ok: boolean }>(tx, sql`SELECT pg_try_advisory_xact_lock(${SWEEP_LOCK}) AS ok`);
+  return Boolean(lease?.ok);
+}
+
+/** Marks the queue-timeout offer made on every chat queued longer than `timeoutS` and not offered yet; returns them. */
+export async function markQueueTimeoutsOffered(tx: DbOrTx, now: Date, timeoutS: number): Promise<Array<{ id: number; openid: string }>> {
+  return rowsOf<{ id: number; openid: string }>(tx, sql`
+      UPDATE conversations c SET queue_timeout_offered_at = ${ts(now)} FROM customers cu
+      WHERE cu.id = c.customer_id AND c.status = 'queued' AND c.queue_timeout_offered_at IS NULL
+        AND c.queued_at < ${ts(now)} - make_interval(secs => ${timeoutS})
+      RETURNING c.id, cu.openid`);
+}
+
+export interface UnansweredChat {
+  id: number;
+  customer_id: number;
+  assignee_id: number;
+  openid: string;
+}
+
+/** Served chats whose customer has waited longer than `timeoutS` for the agent, longest first. */
+export async function unansweredChats(tx: DbOrTx, now: Date, timeoutS: number): Promise<UnansweredChat[]> {
+  return rowsOf<UnansweredChat>(tx, sql`
+      SELECT c.id, c.customer_id, c.assignee_id, cu.openid FROM conversations c JOIN customers cu ON cu.id = c.customer_id
+      WHERE c.status = 'assigned' AND c.awaiting_agent_since < ${ts(now)} - make_interval(secs => ${timeoutS})
+      ORDER BY c.awaiting_agent_since LIMIT 50`);
+}
+
+/**
+ * Moves an unanswered chat from `fromStaffId` to `toStaffId`, who gets it as newly assigned and
+ * recorded as last assigned. False when the chat changed meanwhile (then nothing is written).
+ */
+export async function handOverUnanswered(tx: DbOrTx, conversationId: number, fromStaffId: number, toStaffId: number, now: Date): Promise<boolean> {
+  const moved = await rowsOf<{ id: number }>(tx, sql`
+          UPDATE conversations SET assignee_id = ${toStaffId}, assigned_at = ${ts(now)}, awaiting_agent_since = ${ts(now)}, updated_at = ${ts(now)}
+          WHERE id = ${conversationId} AND status = 'assigned' AND assignee_id = ${fromStaffId} RETURNING id`);
+  if (!moved.length) return false;
+  await markLastAssigned(tx, toStaffId, now);
+  return true;
+}
+
+/**
+ * Puts an unanswered chat back at the front of the queue (priority lane, original time); the
+ * assignee stays as the agent it must not go back to automatically, and the timeout offer counts
+ * as made. False when the chat changed meanwhile.
+ */
+export async function requeueUnanswered(tx: DbOrTx, conversationId: number, fromStaffId: number, now: Date): Promise<boolean> {
+  const moved = await rowsOf<{ id: number }>(tx, sql`
+          UPDATE conversations SET status = 'queued', lane = 0, assigned_at = NULL, awaiting_agent_since = NULL, notified_position = NULL,
+            queue_timeout_offered_at = ${ts(now)}, updated_at = ${ts(now)}
+          WHERE id = ${conversationId} AND status = 'assigned' AND assignee_id = ${fromStaffId} RETURNING id`);
+  return moved.length > 0;
+}
+
+/** The agent got a chat now: the next automatic assignment prefers whoever waited longer. */
+export async function markLastAssigned(db: DbOrTx, staffId: number, now: Date): Promise<void> {
+  await db.execute(sql`UPDATE staff SET last_assigned_at = ${ts(now)} WHERE id = ${staffId}`);
+}

@@ -1,13 +1,20 @@
-import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import type { Logger } from '../platform/logger.js';
 import { Periodic } from '../platform/periodic.js';
 import { pickAgent } from './assignment.js';
 import type { DeskCore } from './desk.core.js';
-import type { Effects } from './effects.js';
-import { sayToCustomer } from './outbound.js';
-import { lockAssignment, onlineAgentsWithLoad, SWEEP_LOCK } from './queue.repo.js';
-import { rowsOf, ts } from '../db/raw.js';
+import type { Effects } from '../platform/effects.js';
+import { sayToCustomer } from '../chat/outbound.js';
+import { chatsWithCompleteLeftMessage, idleChats } from './chat-state.repo.js';
+import {
+  lockAssignment,
+  markQueueTimeoutsOffered,
+  onlineAgentsWithLoad,
+  handOverUnanswered,
+  requeueUnanswered,
+  tryLockSweep,
+  unansweredChats,
+} from './queue.repo.js';
 import { deskTexts, LEFT_MESSAGE_FOLLOW_UP_S } from './texts.js';
 
 /**
@@ -38,8 +45,7 @@ export class DeskSweeper {
   /** One pass; false when another instance holds the lease. */
   async sweep(): Promise<boolean> {
     const ran = await this.core.tx(async (tx, fx) => {
-      const [lease] = await rowsOf<{ ok: boolean }>(tx, sql`SELECT pg_try_advisory_xact_lock(${SWEEP_LOCK}) AS ok`);
-      if (!lease?.ok) return false;
+      if (!(await tryLockSweep(tx))) return false;
       const now = this.core.now();
       await this.offerAfterQueueTimeout(tx, fx, now);
       await this.reassignUnanswered(tx, fx, now);
@@ -52,41 +58,26 @@ export class DeskSweeper {
   }
 
   private async offerAfterQueueTimeout(tx: DbOrTx, fx: Effects, now: Date): Promise<void> {
-    const due = await rowsOf<{ id: number; openid: string }>(tx, sql`
-      UPDATE conversations c SET queue_timeout_offered_at = ${ts(now)} FROM customers cu
-      WHERE cu.id = c.customer_id AND c.status = 'queued' AND c.queue_timeout_offered_at IS NULL
-        AND c.queued_at < ${ts(now)} - make_interval(secs => ${this.core.o.config.queueTimeoutS})
-      RETURNING c.id, cu.openid`);
+    const due = await markQueueTimeoutsOffered(tx, now, this.core.o.config.queueTimeoutS);
     for (const c of due) await sayToCustomer(tx, fx, { conversationId: c.id, openid: c.openid, text: deskTexts.queueTimeoutOffer, sender: 'system' });
   }
 
   private async reassignUnanswered(tx: DbOrTx, fx: Effects, now: Date): Promise<void> {
-    const due = await rowsOf<{ id: number; customer_id: number; assignee_id: number; openid: string }>(tx, sql`
-      SELECT c.id, c.customer_id, c.assignee_id, cu.openid FROM conversations c JOIN customers cu ON cu.id = c.customer_id
-      WHERE c.status = 'assigned' AND c.awaiting_agent_since < ${ts(now)} - make_interval(secs => ${this.core.o.config.answerTimeoutS})
-      ORDER BY c.awaiting_agent_since LIMIT 50`);
+    const due = await unansweredChats(tx, now, this.core.o.config.answerTimeoutS);
     if (!due.length) return;
     await lockAssignment(tx);
     const agents = await onlineAgentsWithLoad(tx);
     for (const c of due) {
       const next = pickAgent(agents, c.assignee_id);
       if (next) {
-        const moved = await rowsOf<{ id: number }>(tx, sql`
-          UPDATE conversations SET assignee_id = ${next.id}, assigned_at = ${ts(now)}, awaiting_agent_since = ${ts(now)}, updated_at = ${ts(now)}
-          WHERE id = ${c.id} AND status = 'assigned' AND assignee_id = ${c.assignee_id} RETURNING id`);
-        if (!moved.length) continue;
+        if (!(await handOverUnanswered(tx, c.id, c.assignee_id, next.id, now))) continue;
         next.active += 1;
-        await tx.execute(sql`UPDATE staff SET last_assigned_at = ${ts(now)} WHERE id = ${next.id}`);
         fx.emit('conversation.assigned', { conversationId: c.id, customerId: c.customer_id, staffId: next.id, previousStaffId: c.assignee_id, reason: 'no_answer', note: null });
         await sayToCustomer(tx, fx, { conversationId: c.id, openid: c.openid, text: deskTexts.transferred(next.displayName), sender: 'system' });
       } else {
         // Back to the front of the queue (priority lane, original time); the assignee stays as
         // the agent this chat must not go back to automatically. No second timeout offer.
-        const moved = await rowsOf<{ id: number }>(tx, sql`
-          UPDATE conversations SET status = 'queued', lane = 0, assigned_at = NULL, awaiting_agent_since = NULL, notified_position = NULL,
-            queue_timeout_offered_at = ${ts(now)}, updated_at = ${ts(now)}
-          WHERE id = ${c.id} AND status = 'assigned' AND assignee_id = ${c.assignee_id} RETURNING id`);
-        if (!moved.length) continue;
+        if (!(await requeueUnanswered(tx, c.id, c.assignee_id, now))) continue;
         const old = agents.find((a) => a.id === c.assignee_id);
         if (old) old.active -= 1;
         fx.emit('conversation.queued', { conversationId: c.id, customerId: c.customer_id });
@@ -96,13 +87,7 @@ export class DeskSweeper {
   }
 
   private async closeIdle(tx: DbOrTx, fx: Effects, now: Date): Promise<void> {
-    const idle = sql`${ts(now)} - make_interval(secs => ${this.core.o.config.idleTimeoutS})`;
-    const due = await rowsOf<{ id: number; status: string }>(tx, sql`
-      SELECT c.id, c.status FROM conversations c
-      WHERE (c.status = 'assigned' AND c.awaiting_agent_since IS NULL AND GREATEST(c.assigned_at,
-              (SELECT max(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.direction <> 'note')) < ${idle})
-         OR (c.status = 'message' AND c.updated_at < ${idle} AND NOT EXISTS (SELECT 1 FROM left_messages l WHERE l.conversation_id = c.id))
-      LIMIT 50`);
+    const due = await idleChats(tx, now, this.core.o.config.idleTimeoutS);
     for (const c of due) {
       await this.core.closeIn(tx, fx, c.id, 'inactivity', { closingText: deskTexts.endedByInactivity, passive: false });
     }
@@ -110,11 +95,7 @@ export class DeskSweeper {
 
   /** A left message is complete once its follow-up window passed: its chat closes, silently. */
   private async closeLeftMessages(tx: DbOrTx, fx: Effects, now: Date): Promise<void> {
-    const due = await rowsOf<{ id: number }>(tx, sql`
-      SELECT c.id FROM conversations c
-      WHERE c.status = 'message' AND c.updated_at < ${ts(now)} - make_interval(secs => ${LEFT_MESSAGE_FOLLOW_UP_S})
-        AND EXISTS (SELECT 1 FROM left_messages l WHERE l.conversation_id = c.id)
-      LIMIT 50`);
+    const due = await chatsWithCompleteLeftMessage(tx, now, LEFT_MESSAGE_FOLLOW_UP_S);
     for (const c of due) await this.core.closeIn(tx, fx, c.id, 'left_message', { closingText: null, passive: true });
   }
 }

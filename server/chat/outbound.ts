@@ -1,17 +1,18 @@
 import type { DbOrTx } from '../db/client.js';
-import { insertMessage, type Message } from '../chat/conversations.repo.js';
 import { enqueue } from '../outbox/outbox.repo.js';
-import type { Effects } from './effects.js';
+import type { Effects } from '../platform/effects.js';
+import { insertMessage, type Message } from './conversations.repo.js';
 
 /**
- * A message to the customer through the customer-service API: the history row and the outbox row
- * in the caller's transaction (so neither exists without the other), announced after commit.
- * Nothing here calls WeChat: the outbox worker does, with retries and the 48 h rules.
+ * A text to the customer through the customer-service API: the history row and the outbox row
+ * in the caller's transaction (so neither exists without the other), announced after commit
+ * through `fx`. Nothing here calls WeChat: the outbox worker does, with retries and the 48 h rules.
+ * The bot's late answer is stored as delivery 'custom', the desk's messages as 'pending'.
  */
 export async function sayToCustomer(
   tx: DbOrTx,
   fx: Effects,
-  m: { conversationId: number; openid: string; text: string; sender: 'agent' | 'system'; staffId?: number | null },
+  m: { conversationId: number; openid: string; text: string; sender: 'bot' | 'agent' | 'system'; staffId?: number | null; delivery?: 'pending' | 'custom' },
 ): Promise<Message> {
   const message = await insertMessage(tx, {
     conversationId: m.conversationId,
@@ -19,7 +20,7 @@ export async function sayToCustomer(
     sender: m.sender,
     kind: 'text',
     content: m.text,
-    delivery: 'pending',
+    delivery: m.delivery ?? 'pending',
     staffId: m.staffId ?? null,
   });
   const row = await enqueue(tx, { openid: m.openid, messageId: message.id, payload: { type: 'text', content: m.text } });

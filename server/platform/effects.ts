@@ -1,5 +1,5 @@
-import type { Bus } from '../platform/bus.js';
-import type { EventMap, EventName } from '../platform/events.js';
+import type { Bus } from './bus.js';
+import type { EventMap, EventName } from './events.js';
 
 /**
  * Events gathered inside a transaction and emitted after it commits, so that no instance hears
