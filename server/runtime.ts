@@ -18,7 +18,9 @@ import { DeskHumanService } from './desk/desk-human-service.js';
 import { DeskService } from './desk/desk.service.js';
 import { DeskSweeper } from './desk/sweeper.js';
 import { Maintenance } from './db/maintenance.js';
-import { OutboxWorker } from './outbox/outbox.worker.js';
+import { outboxModule } from './outbox/outbox.module.js';
+import type { OutboxWorker } from './outbox/outbox.worker.js';
+import { unsubscribeAll } from './platform/module.js';
 import { createLocalBus, createRedisBus, type Bus } from './platform/bus.js';
 import { redisNamespace } from './platform/redis-namespace.js';
 import type { Logger } from './platform/logger.js';
@@ -187,7 +189,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     }
     const router = new ConversationRouter(bot, human, undefined, accounts.chatCommands);
     const pushHandler = new PushHandler({ db: database.db, router, bus, logger, replyBudgetMs: config.replyBudgetMs });
-    const outbox = new OutboxWorker({ db: database.db, api, bus, logger });
+    const outbox = outboxModule({ db: database.db, api, bus, logger });
 
     const h5Now = overrides.h5?.now ?? Date.now;
     const prefix = overrides.h5?.redisPrefix ?? `${namespace}:h5:`;
@@ -259,7 +261,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       simulator: simulator?.app,
     });
     handle = app.callback();
-    outbox.start();
+    for (const job of outbox.jobs) job.start();
     sweeper.start();
     const maintenance = new Maintenance({ db: database.db, kind: database.kind, logger, ...config.maintenance });
     maintenance.start();
@@ -271,7 +273,8 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     }
     shutdown.add('work', () => pushHandler.drain());
     shutdown.add('work', () => sweeper.stop());
-    shutdown.add('work', () => outbox.stop());
+    for (const job of outbox.jobs) shutdown.add('work', async () => job.stop());
+    shutdown.add('work', async () => unsubscribeAll(outbox.listeners));
     shutdown.add('work', () => maintenance.stop());
 
     let closing: Promise<void> | undefined;
@@ -281,7 +284,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       database,
       bus,
       api,
-      outbox,
+      outbox: outbox.worker,
       desk: { core: deskCore, sweeper, service: deskService },
       wechat,
       simulator,

@@ -10,6 +10,7 @@ import type { EventMap } from '../platform/events.js';
 import type { Logger } from '../platform/logger.js';
 import { SESSION_COOKIE } from '../staff/cookie.js';
 import { digest, type StaffSessions } from '../staff/sessions.js';
+import { registerDeskHubListeners } from './desk-hub.listeners.js';
 import { conversationRouting, deliveryNoteFor, listQueue, messageById, summaryById, type ConversationRouting } from './desk.queries.js';
 
 export const DESK_WS_PATH = '/api/desk/ws';
@@ -229,15 +230,16 @@ export function createDeskHub(opts: DeskHubOptions): DeskHub {
     sendTo(conns, { type: 'queue', items });
   }, (err) => logger.error({ err }, 'desk queue push failed'));
 
-  const unsubscribe = [
-    bus.on('message.created', onMessageCreated),
-    bus.on('message.delivery', onDelivery),
-    bus.on('conversation.queued', onQueued),
-    bus.on('queue.changed', () => queue.schedule()),
-    bus.on('conversation.assigned', onAssigned),
-    bus.on('conversation.closed', onClosed),
-    bus.on('staff.session.ended', onSessionEnded),
-  ];
+  // For as long as the hub runs: close() ends them.
+  const unsubscribe = registerDeskHubListeners(bus, {
+    messageCreated: onMessageCreated,
+    messageDelivery: onDelivery,
+    conversationQueued: onQueued,
+    queueChanged: () => queue.schedule(),
+    conversationAssigned: onAssigned,
+    conversationClosed: onClosed,
+    staffSessionEnded: onSessionEnded,
+  });
 
   /** Logout or revocation, on any instance: this instance's sockets of that session (or account) close. */
   function onSessionEnded(e: EventMap['staff.session.ended']): void {

@@ -29,21 +29,15 @@ export class OutboxWorker {
   private running?: Promise<void>;
   private again = false;
   private stopped = true;
-  private readonly unsubscribe: Array<() => void> = [];
 
   constructor(private readonly o: OutboxWorkerOptions) {}
 
   start(): void {
     this.stopped = false;
-    this.unsubscribe.push(
-      this.o.bus.on('outbox.enqueued', () => this.kick()),
-      // The push path released a customer's held messages (they wrote again): deliver them.
-      this.o.bus.on('outbox.released', () => this.kick()),
-    );
     this.kick();
   }
 
-  /** Runs a pass now (or right after the current one). */
+  /** Runs a pass now (or right after the current one): outbox.listeners.ts calls it on the bus's events. */
   kick(): void {
     if (this.stopped) return;
     if (this.running) {
@@ -87,7 +81,6 @@ export class OutboxWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    for (const off of this.unsubscribe.splice(0)) off();
     await this.running;
   }
 
