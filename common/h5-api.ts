@@ -47,133 +47,34 @@
  * 429 rate_limited (codes, lookups; message says when to retry).
  */
 
-export type Role = 'customer' | 'vip' | 'unit_admin' | 'internal' | 'agent' | 'technician' | 'admin';
+import type { z } from 'zod';
+import type * as S from './h5-schemas.js';
 
-export interface UserBrief {
-  id: number;
-  username: string;
-  displayName: string;
-  avatarUrl: string | null;
-  roles: Role[];
-  /** The manual's marks next to the name: VIP, TAD (internal staff), 管理员 (unit administrator). */
-  badges: Array<'VIP' | 'TAD' | '管理员'>;
-}
+// The shapes are the zod schemas of common/h5-schemas.ts (what the server validates and the
+// OpenAPI document is generated from); the types here are inferred from them.
 
-export interface SessionInfo {
-  /** Came through WeChat OAuth (an openid is attached to this session). */
-  wechat: boolean;
-  /** Logged in: the account (bound to the openid when wechat). null → show the bind / login page. */
-  user: UserBrief | null;
-}
-
-export interface LoginInput {
-  /** User name, mobile or e-mail. */
-  account: string;
-  password: string;
-}
-
-export interface CodeRequest {
-  purpose: 'register' | 'reset';
-  channel: 'sms' | 'email';
-  /** A mainland mobile number (11 digits starting with 1) or an e-mail address. */
-  to: string;
-}
-
-export interface RegisterInput {
-  mobile: string;
-  code: string;
-  password: string;
-  displayName: string;
-  /** Optional at registration; the exact full unit name (bound only if it exists). */
-  unitFullName?: string;
-}
-
-export interface ResetInput {
-  channel: 'sms' | 'email';
-  to: string;
-  code: string;
-  newPassword: string;
-}
-
-export interface Profile extends UserBrief {
-  mobile: string | null;
-  email: string | null;
-  unit: { fullName: string; serviceCode: string; serviceLevel: string | null; serviceValidUntil: string | null } | null;
-  points: number;
-  wechatBound: boolean;
-}
-
-export interface ProfileInput {
-  displayName: string;
-  email?: string | null;
-  avatarUrl?: string | null;
-}
-
-export interface PasswordChange {
-  oldPassword: string;
-  newPassword: string;
-}
-
+export type Role = z.infer<typeof S.RoleSchema>;
+export type UserBrief = z.infer<typeof S.UserBriefSchema>;
+export type SessionInfo = z.infer<typeof S.SessionInfoSchema>;
+export type LoginInput = z.input<typeof S.LoginInputSchema>;
+export type CodeRequest = z.input<typeof S.CodeRequestSchema>;
+export type CodeSent = z.infer<typeof S.CodeSentSchema>;
+export type RegisterInput = z.input<typeof S.RegisterInputSchema>;
+export type ResetInput = z.input<typeof S.ResetInputSchema>;
+export type Profile = z.infer<typeof S.ProfileSchema>;
+export type ProfileInput = z.input<typeof S.ProfileInputSchema>;
+export type PasswordChange = z.input<typeof S.PasswordChangeSchema>;
 /** After a password change or reset: what else happened, in words for the user. */
-export interface PasswordChanged {
-  ok: true;
-  /** How many other WeChat users were unbound from the account. */
-  unboundWechat: number;
-  message: string;
-}
-
+export type PasswordChanged = z.infer<typeof S.PasswordChangedSchema>;
+export type LogoutResult = z.infer<typeof S.LogoutResultSchema>;
 /** A WeChat user bound to the account (its next OAuth login is silent). */
-export interface WechatBinding {
-  id: number;
-  /** Masked: oAbc****wxyz. */
-  openid: string;
-  /** ISO time; null for a binding made before the time was recorded. */
-  boundAt: string | null;
-  /** The WeChat user of this session. */
-  current: boolean;
-}
-
-export interface PointsEntry {
-  id: number;
-  /** e.g. ask_question, first_read, favourite, survey. */
-  reason: string;
-  /** Chinese label of the reason. */
-  label: string;
-  points: number;
-  createdAt: string;
-}
-
-export interface PointsPage {
-  balance: number;
-  items: PointsEntry[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
-
-export interface RankingRow {
-  rank: number;
-  displayName: string;
-  points: number;
-}
-
-export type ApplicationKind = 'vip_admin' | 'internal';
-export type ApplicationStatus = 'pending' | 'approved' | 'rejected';
-
-export interface Application {
-  id: number;
-  kind: ApplicationKind;
-  status: ApplicationStatus;
-  reason: string | null;
-  createdAt: string;
-  decidedAt: string | null;
-}
-
-export interface AdminApplication extends Application {
-  user: { id: number; username: string; displayName: string; unitName: string | null };
-  decidedBy: string | null;
-}
-
-export type ServiceCodeResult =
-  | { found: true; fullName: string; serviceCode: string }
-  | { found: false; message: string };
+export type WechatBinding = z.infer<typeof S.WechatBindingSchema>;
+export type PointsEntry = z.infer<typeof S.PointsEntrySchema>;
+export type PointsPage = z.infer<typeof S.PointsPageSchema>;
+export type RankingRow = z.infer<typeof S.RankingRowSchema>;
+export type Ranking = z.infer<typeof S.RankingSchema>;
+export type ApplicationKind = z.infer<typeof S.ApplicationKindSchema>;
+export type ApplicationStatus = z.infer<typeof S.ApplicationStatusSchema>;
+export type Application = z.infer<typeof S.ApplicationSchema>;
+export type AdminApplication = z.infer<typeof S.AdminApplicationSchema>;
+export type ServiceCodeResult = z.infer<typeof S.ServiceCodeResultSchema>;

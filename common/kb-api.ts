@@ -23,114 +23,34 @@
  * Roles: admin for every write; agent and technician may read entries (list, get) only.
  */
 
+import type { z } from 'zod';
+import type * as S from './kb-schemas.js';
+
 export const ENTRY_STATUSES = ['draft', 'published'] as const;
 export type EntryStatus = (typeof ENTRY_STATUSES)[number];
-
-export interface EntrySummary {
-  id: number;
-  /** The standard question. */
-  question: string;
-  product: string;
-  module: string;
-  version: string;
-  status: EntryStatus;
-  hits: number;
-  thumbsUp: number;
-  thumbsDown: number;
-  updatedAt: string;
-  /** How many similar questions the entry has. */
-  similarCount: number;
-}
-
-export interface Entry extends EntrySummary {
-  answer: string;
-  link: string | null;
-  similar: string[];
-}
-
-/** The body of create, update, accept and "create from unanswered". */
-export interface EntryInput {
-  question: string;
-  similar: string[];
-  answer: string;
-  link?: string | null;
-  product: string;
-  module: string;
-  version: string;
-  status: EntryStatus;
-}
-
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
-
-export interface EntryQuery {
-  q?: string;
-  status?: EntryStatus;
-  module?: string;
-  /** 1-based. */
-  page?: number;
-  pageSize?: number;
-}
 
 export const UNANSWERED_STATUSES = ['open', 'attached', 'created', 'dismissed'] as const;
 export type UnansweredStatus = (typeof UNANSWERED_STATUSES)[number];
 
-/** A cluster of questions the bot could not answer (or only suggested for). */
-export interface UnansweredItem {
-  id: number;
-  /** The representative question. */
-  text: string;
-  /** How many times it was asked. */
-  count: number;
-  /** Other phrasings seen in the cluster. */
-  variants: string[];
-  lastAskedAt: string;
-  status: UnansweredStatus;
-}
-
-export interface AttachRequest {
-  entryId: number;
-}
-
 export const CANDIDATE_STATUSES = ['open', 'accepted', 'dismissed'] as const;
 export type CandidateStatus = (typeof CANDIDATE_STATUSES)[number];
 
+export type Page<T> = { items: T[]; total: number; page: number; pageSize: number };
+
+// The shapes are the zod schemas of common/kb-schemas.ts (what the server validates and the
+// OpenAPI document is generated from); the types here are inferred from them.
+
+export type EntrySummary = z.infer<typeof S.EntrySummarySchema>;
+export type Entry = z.infer<typeof S.EntrySchema>;
+/** The body of create, update, accept and "create from unanswered". */
+export type EntryInput = z.output<typeof S.EntryInputSchema>;
+export type EntryQuery = Partial<z.output<typeof S.EntryQuerySchema>>;
+/** A cluster of questions the bot could not answer (or only suggested for). */
+export type UnansweredItem = z.infer<typeof S.UnansweredItemSchema>;
+export type AttachRequest = z.infer<typeof S.AttachRequestSchema>;
 /** A question/answer pair mined from a human-served chat, proposed as a new FAQ entry. */
-export interface Candidate {
-  id: number;
-  conversationId: number;
-  question: string;
-  answer: string;
-  createdAt: string;
-  status: CandidateStatus;
-}
-
-export interface StatsQuery {
-  /** ISO date or date-time; inclusive. */
-  from?: string;
-  /** ISO date or date-time; exclusive end of the range. */
-  to?: string;
-}
-
-export interface KbStats {
-  /** Questions the bot handled in the range. */
-  questions: number;
-  /** Share (0..1) answered directly from an entry. */
-  hitRate: number;
-  /** Share (0..1) with no answer at all. */
-  unansweredRate: number;
-  /** Share (0..1) answered with "您是不是想问" suggestions. */
-  suggestRate: number;
-  topQuestions: { text: string; count: number; entryId?: number }[];
-  thumbs: { entryId: number; question: string; up: number; down: number }[];
-}
-
-export interface ImportReport {
-  imported: number;
-  /** Rows refused, by their row number in the file (1 = the header row). */
-  rejected: { row: number; reason: string }[];
-}
+export type Candidate = z.infer<typeof S.CandidateSchema>;
+/** from: inclusive; to: exclusive (ISO date or date-time). */
+export type StatsQuery = z.output<typeof S.StatsQuerySchema>;
+export type KbStats = z.infer<typeof S.KbStatsSchema>;
+export type ImportReport = z.infer<typeof S.ImportReportSchema>;

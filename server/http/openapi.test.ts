@@ -78,6 +78,10 @@ function problems(schema: Json, value: unknown, at = '$'): string[] {
     const required = merged.flatMap((s: Json) => s.required ?? []);
     return problems({ type: 'object', properties: props, required, additionalProperties: false }, value, at);
   }
+  if (schema.anyOf) {
+    const matches = schema.anyOf.filter((s: Json) => problems(s, value, at).length === 0).length;
+    return matches > 0 ? [] : [`${at}: matches none of anyOf`];
+  }
   if (schema.oneOf) {
     const matches = schema.oneOf.filter((s: Json) => problems(s, value, at).length === 0).length;
     return matches === 1 ? [] : [`${at}: matches ${matches} of oneOf`];
