@@ -47,7 +47,8 @@ describe('push driver', () => {
       const push = parseXml(s.body);
       return { body: textReply(String(push.FromUserName), String(push.ToUserName), '第三次才回答') };
     });
-    const driver = createPushDriver({ pushUrl: url, token: TOKEN, appId: APPID, retryDelayMs: 20, timeoutMs: 150 });
+    // The timeout is what makes a try "silent": generous, so a loaded machine answering the third try late is not taken for silence.
+    const driver = createPushDriver({ pushUrl: url, token: TOKEN, appId: APPID, retryDelayMs: 20, timeoutMs: 800 });
     const push = driver.build.text(USER, '你好');
     const result = await driver.send(push);
 
@@ -69,7 +70,7 @@ describe('push driver', () => {
 
   it('retries an encrypted push with the same query and the same ciphertext', async () => {
     const { url, seen } = await startReceiver((_s, n) => (n < 2 ? undefined : { body: 'success' }));
-    const driver = createPushDriver({ pushUrl: url, token: TOKEN, appId: APPID, aesKey: AES_KEY, retryDelayMs: 20, timeoutMs: 150 });
+    const driver = createPushDriver({ pushUrl: url, token: TOKEN, appId: APPID, aesKey: AES_KEY, retryDelayMs: 20, timeoutMs: 800 });
     const result = await driver.send(driver.build.text(USER, '加密重发'), { encrypt: true });
     expect(result).toMatchObject({ ok: true, attempts: 2 });
     expect(seen).toHaveLength(2);
