@@ -2,6 +2,7 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
 import { messages } from '../db/schema.js';
 import { BadRequest, NotFound } from '../http/errors.js';
+import { lockCandidatesOf } from './candidates.repo.js';
 import { inOrder } from './entries.repo.js';
 import { entryInputSchema, parseOrThrow, type EntryInput } from './entry-input.js';
 import { assertQuestionIsNew, changed, insertEntryWithSimilar, type EntryDetail, type KbDeps, type Page } from './kb.service.js';
@@ -24,7 +25,7 @@ export async function offerCandidate(
   if (!question || !answer) return undefined;
   return db.transaction(async (tx) => {
     // Every instance hears 'conversation.closed' in server mode: serialise per conversation so it is offered once.
-    await tx.execute(sql`select pg_advisory_xact_lock(${CANDIDATE_LOCK}, ${c.conversationId}::int)`);
+    await lockCandidatesOf(tx, c.conversationId);
     const [dup] = await tx
       .select({ id: faqCandidates.id })
       .from(faqCandidates)
@@ -35,8 +36,6 @@ export async function offerCandidate(
     return row;
   });
 }
-
-const CANDIDATE_LOCK = 727301;
 
 export async function listCandidates(
   db: Db,

@@ -1,6 +1,5 @@
-import { and, desc, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { botTurns, faqEntries, unansweredQuestions } from './schema.js';
+import { entriesWithThumbs, topAnsweredEntries, topUnansweredClusters, turnsByBand } from './stats.repo.js';
 
 /**
  * The bot's statistics for a period [from, to):
@@ -31,35 +30,11 @@ export interface BotStats {
 export async function botStats(db: Db, period: { from: Date; to: Date; limit?: number }): Promise<BotStats> {
   const { from, to } = period;
   const limit = Math.min(100, Math.max(1, period.limit ?? 10));
-  const inPeriod = and(gte(botTurns.createdAt, from), lt(botTurns.createdAt, to));
   const [bands, top, unanswered, thumbs] = await Promise.all([
-    db.select({ band: botTurns.band, n: sql<number>`count(*)::int` }).from(botTurns).where(inPeriod).groupBy(botTurns.band),
-    db
-      .select({ entryId: botTurns.entryId, question: faqEntries.question, count: sql<number>`count(*)::int` })
-      .from(botTurns)
-      .innerJoin(faqEntries, sql`${faqEntries.id} = ${botTurns.entryId}`)
-      .where(and(inPeriod, inArray(botTurns.band, ['answer'])))
-      .groupBy(botTurns.entryId, faqEntries.question)
-      .orderBy(desc(sql`count(*)`), botTurns.entryId)
-      .limit(limit),
-    db
-      .select({
-        id: unansweredQuestions.id,
-        text: unansweredQuestions.text,
-        count: unansweredQuestions.count,
-        lastAskedAt: unansweredQuestions.lastAskedAt,
-        status: unansweredQuestions.status,
-      })
-      .from(unansweredQuestions)
-      .where(and(gte(unansweredQuestions.lastAskedAt, from), lt(unansweredQuestions.lastAskedAt, to), ne(unansweredQuestions.status, 'dismissed')))
-      .orderBy(desc(unansweredQuestions.count), desc(unansweredQuestions.lastAskedAt))
-      .limit(limit),
-    db
-      .select({ entryId: faqEntries.id, question: faqEntries.question, up: faqEntries.thumbsUp, down: faqEntries.thumbsDown })
-      .from(faqEntries)
-      .where(and(ne(faqEntries.status, 'deleted'), sql`${faqEntries.thumbsUp} + ${faqEntries.thumbsDown} > 0`))
-      .orderBy(desc(sql`${faqEntries.thumbsUp} + ${faqEntries.thumbsDown}`), faqEntries.id)
-      .limit(limit),
+    turnsByBand(db, from, to),
+    topAnsweredEntries(db, from, to, limit),
+    topUnansweredClusters(db, from, to, limit),
+    entriesWithThumbs(db, limit),
   ]);
   const n = (band: string) => bands.find((b) => b.band === band)?.n ?? 0;
   const answered = n('answer');

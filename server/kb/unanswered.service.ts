@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client.js';
 import { BadRequest, NotFound } from '../http/errors.js';
 import { findLiveEntry, insertSimilar, listSimilarOf } from './entries.repo.js';
@@ -6,6 +6,7 @@ import { entryInputSchema, parseOrThrow, type EntryInput } from './entry-input.j
 import { assertQuestionIsNew, changed, getEntry, insertEntryWithSimilar, type EntryDetail, type KbDeps, type Page } from './kb.service.js';
 import { bigramSet, jaccard, normalizeQuestion } from './normalize.js';
 import { unansweredQuestions } from './schema.js';
+import { bumpCluster, insertCluster, openClustersInLengths, openClusterTextsInLengths, writeClusters, type UnansweredCluster } from './unanswered.repo.js';
 
 /**
  * The unanswered log: questions of the suggest and cannot-answer bands,
@@ -22,7 +23,7 @@ export const CANDIDATE_SCAN = 300;
 export const MAX_VARIANTS = 5;
 const MAX_TEXT = 500;
 
-export type UnansweredCluster = typeof unansweredQuestions.$inferSelect;
+export type { UnansweredCluster };
 export type UnansweredStatus = 'open' | 'attached' | 'created' | 'dismissed';
 
 /** Logs one question; returns its cluster (undefined for a text with nothing but punctuation). */
@@ -32,7 +33,7 @@ export async function logUnanswered(db: DbOrTx, question: string): Promise<Unans
   if (!normalized) return undefined;
   const grams = bigramSet(normalized);
   const near = await nearestOpenCluster(db, normalized, grams);
-  if (near) return bumpCluster(db, near, text);
+  if (near) return (await bumpCluster(db, near.id, text, MAX_VARIANTS)) ?? near;
   return insertCluster(db, text, normalized);
 }
 
@@ -51,13 +52,7 @@ export async function logUnansweredBatch(db: Db, questions: string[]): Promise<v
   const windows = items.map((i) => lengthWindow(i.normalized, i.grams));
   const minLen = Math.min(...windows.map((w) => w.min));
   const maxLen = Math.max(...windows.map((w) => w.max));
-  const t = unansweredQuestions;
-  const rows = await db
-    .select({ id: t.id, normalized: t.normalized })
-    .from(t)
-    .where(and(eq(t.status, 'open'), sql`char_length(${t.normalized}) between ${minLen} and ${maxLen}`))
-    .orderBy(desc(t.lastAskedAt))
-    .limit(CANDIDATE_SCAN);
+  const rows = await openClusterTextsInLengths(db, minLen, maxLen, CANDIDATE_SCAN);
   const known = rows.map((r) => ({ id: r.id as number | undefined, normalized: r.normalized, grams: bigramSet(r.normalized), texts: [] as string[], firstText: '' }));
   for (const [n, item] of items.entries()) {
     const w = windows[n]!;
@@ -76,53 +71,9 @@ export async function logUnansweredBatch(db: Db, questions: string[]): Promise<v
     else known.push({ id: undefined, normalized: item.normalized, grams: item.grams, texts: [], firstText: item.text });
   }
   // Clusters the scan read but no question of this batch joined are left alone.
-  await writeClusters(db, known.filter((k) => k.id === undefined || k.texts.length > 0));
+  await writeClusters(db, known.filter((k) => k.id === undefined || k.texts.length > 0), MAX_VARIANTS);
 }
 
-interface ClusterWrite {
-  id: number | undefined;
-  normalized: string;
-  firstText: string;
-  texts: string[];
-}
-
-/**
- * The whole batch in ONE statement (PGlite runs every push behind it): new clusters are inserted
- * with their count and first wordings; existing ones get count + n, last asked now, and the new
- * wordings merged by kb_merge_variants (server/db/functions/kb_merge_variants.sql). A new cluster whose normalised text
- * already has a closed cluster is counted there, as logUnanswered does. The "= ANY (ARRAY(...))"
- * condition keeps the update an index lookup: joined to the input alone, it was planned as a
- * sequential scan of the whole log (the same fix as in wx_record_replies).
- */
-async function writeClusters(db: Db, clusters: ClusterWrite[]): Promise<void> {
-  const input = clusters.map((k) => {
-    const wordings = [...new Set(k.texts)];
-    return k.id === undefined
-      ? { id: null, text: k.firstText, normalized: k.normalized, times: 1 + k.texts.length, wordings }
-      : { id: k.id, text: null, normalized: null, times: k.texts.length, wordings };
-  });
-  if (input.length === 0) return;
-  await db.execute(sql`
-    WITH input AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
-        AS t(id int, text text, normalized text, times int, wordings jsonb)
-    ), inserted AS (
-      INSERT INTO unanswered_questions (text, normalized, count, variants)
-      SELECT input.text, input.normalized, input.times, kb_merge_variants('[]'::jsonb, input.text, input.wordings, ${MAX_VARIANTS})
-      FROM input WHERE input.id IS NULL
-      ON CONFLICT (normalized) DO UPDATE SET
-        count = unanswered_questions.count + EXCLUDED.count,
-        last_asked_at = now(),
-        variants = kb_merge_variants(unanswered_questions.variants, unanswered_questions.text, EXCLUDED.variants, ${MAX_VARIANTS})
-      RETURNING id
-    )
-    UPDATE unanswered_questions u SET
-      count = u.count + input.times,
-      last_asked_at = now(),
-      variants = kb_merge_variants(u.variants, u.text, input.wordings, ${MAX_VARIANTS})
-    FROM input WHERE u.id = input.id AND u.id = ANY (ARRAY(SELECT id FROM input WHERE id IS NOT NULL))
-  `);
-}
 
 export interface UnansweredQuery {
   status?: UnansweredStatus;
@@ -203,17 +154,7 @@ function lengthWindow(normalized: string, grams: Set<string>): { min: number; ma
 
 async function nearestOpenCluster(db: DbOrTx, normalized: string, grams: Set<string>): Promise<UnansweredCluster | undefined> {
   const { min: minLen, max: maxLen } = lengthWindow(normalized, grams);
-  const rows = await db
-    .select()
-    .from(unansweredQuestions)
-    .where(
-      and(
-        eq(unansweredQuestions.status, 'open'),
-        sql`char_length(${unansweredQuestions.normalized}) between ${minLen} and ${maxLen}`,
-      ),
-    )
-    .orderBy(desc(unansweredQuestions.lastAskedAt))
-    .limit(CANDIDATE_SCAN);
+  const rows = await openClustersInLengths(db, minLen, maxLen, CANDIDATE_SCAN);
   let best: UnansweredCluster | undefined;
   let bestScore = CLUSTER_JACCARD;
   for (const row of rows) {
@@ -226,33 +167,7 @@ async function nearestOpenCluster(db: DbOrTx, normalized: string, grams: Set<str
   return best;
 }
 
-async function insertCluster(db: DbOrTx, text: string, normalized: string): Promise<UnansweredCluster> {
-  const [row] = await db
-    .insert(unansweredQuestions)
-    .values({ text, normalized })
-    .onConflictDoUpdate({
-      // Same normalised text as a cluster that is no longer open (or a concurrent insert): count it there.
-      target: unansweredQuestions.normalized,
-      set: { count: sql`${unansweredQuestions.count} + 1`, lastAskedAt: sql`now()` },
-    })
-    .returning();
-  return row!;
-}
 
-/** count + 1, last asked now, and the wording merged into the variants (kb_merge_variants), atomically. */
-async function bumpCluster(db: DbOrTx, cluster: UnansweredCluster, text: string): Promise<UnansweredCluster> {
-  const t = unansweredQuestions;
-  const [row] = await db
-    .update(t)
-    .set({
-      count: sql`${t.count} + 1`,
-      lastAskedAt: sql`now()`,
-      variants: sql`kb_merge_variants(${t.variants}, ${t.text}, jsonb_build_array(${text}::text), ${MAX_VARIANTS})`,
-    })
-    .where(eq(t.id, cluster.id))
-    .returning();
-  return row ?? cluster;
-}
 
 async function openCluster(db: DbOrTx, id: number): Promise<UnansweredCluster> {
   const [row] = await db.select().from(unansweredQuestions).where(eq(unansweredQuestions.id, id)).for('update').limit(1);
