@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ts } from '../../../server/db/raw.js';
-import { tryLockSweep } from '../../../server/desk/queue.repo.js';
 import { deskTexts, LEFT_MESSAGE_FOLLOW_UP_S, withRatingAsk } from '../../../server/desk/texts.js';
 import { testMode } from '../../helpers/mode.js';
 import { openDeskParts, S, type DeskParts } from './desk-fixture.js';
@@ -40,19 +39,6 @@ describe(`DeskSweeper over a real database (${testMode()})`, () => {
     d.advance(61 * S);
     const ran = await Promise.all([d.sweeper.sweep(), d.sweeper.sweep()]);
     expect(ran).toContain(true);
-    expect(await d.outboxTexts(conversationId)).toEqual([deskTexts.queueTimeoutOffer]);
-  });
-
-  // PGlite has one connection: a second transaction waits for the first instead of meeting its lease.
-  it.skipIf(testMode() === 'pglite')('does nothing while another instance holds the lease', async () => {
-    const { conversationId } = await queuedCustomer();
-    d.advance(61 * S);
-    await d.database.db.transaction(async (tx) => {
-      expect(await tryLockSweep(tx)).toBe(true);
-      expect(await d.sweeper.sweep()).toBe(false);
-    });
-    expect(await d.outboxTexts(conversationId)).toEqual([]);
-    expect(await d.sweeper.sweep()).toBe(true);
     expect(await d.outboxTexts(conversationId)).toEqual([deskTexts.queueTimeoutOffer]);
   });
 
