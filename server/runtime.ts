@@ -6,7 +6,7 @@ import { accountsModule } from './accounts/accounts.module.js';
 import { seedDemoUnits } from './accounts/seed.js';
 import { createApp } from './app.js';
 import { authModule } from './auth/auth.module.js';
-import { simulatedSenders, type CodeSenders } from './auth/codes.js';
+import type { CodeSenders } from './auth/codes.js';
 import { botModule } from './bot/bot.module.js';
 import { chatModule } from './chat/chat.module.js';
 import type { Bot } from './chat/ports.js';
@@ -165,10 +165,12 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     }
     const chat = chatModule({ db, bus, logger, bot, human: desk.human, commands: accounts.chatCommands, replyBudgetMs: config.replyBudgetMs });
 
-    const senders = overrides.h5?.senders ?? simulatedSenders(logger, simulator ? (text, openid) => void simulator!.platform.notify(text, openid) : undefined);
-    if (senders.sms.simulated && config.wechat) logger.warn('no SMS or e-mail provider: verification codes are only logged (simulated)');
+    const simulated = simulator;
     const auth = authModule({
-      db, api, logger, redis, senders,
+      db, api, logger, redis,
+      senders: overrides.h5?.senders,
+      notify: simulated ? (text, openid) => void simulated.platform.notify(text, openid) : undefined,
+      warnIfSimulated: !!config.wechat,
       redisPrefix: overrides.h5?.redisPrefix ?? `${namespace}:h5:`,
       now: overrides.h5?.now,
       cookie: secureCookies,

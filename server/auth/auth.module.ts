@@ -6,7 +6,7 @@ import type { Logger } from '../platform/logger.js';
 import { H5_LOGIN_RULES, LoginGuard } from '../platform/login-throttle.js';
 import { memoryRateLimiter, redisRateLimiter, type RateRule } from '../platform/rate-limit.js';
 import type { WeChatApi } from '../wechat/api-client.js';
-import { VerificationCodes, type CodeSenders } from './codes.js';
+import { simulatedSenders, VerificationCodes, type CodeSenders } from './codes.js';
 import { H5Sessions, type H5CookieOptions } from './h5-session.js';
 import { loginRoutes } from './login.routes.js';
 import { H5Auth } from './login.service.js';
@@ -26,8 +26,12 @@ export interface AuthDeps {
   redis?: Redis;
   /** Prefix of the limiters' Redis keys (a deployment's namespace goes in front). */
   redisPrefix: string;
-  /** Where verification codes go (simulated ones are logged and shown in the simulator). */
-  senders: CodeSenders;
+  /** Where verification codes go; without a provider they are simulated: logged, and shown by `notify`. */
+  senders?: CodeSenders;
+  /** Shows a simulated code to the user (the simulator's chat). */
+  notify?: (text: string, openid?: string) => void;
+  /** A real account is configured: simulated codes are worth a warning. */
+  warnIfSimulated?: boolean;
   cookie: H5CookieOptions;
   /** PUBLIC_BASE_URL; without it, the request's origin. */
   publicBaseUrl?: string;
@@ -45,11 +49,13 @@ export interface AuthDeps {
 export function authModule(deps: AuthDeps) {
   const { db, redis, logger } = deps;
   const now = deps.now ?? Date.now;
+  const senders = deps.senders ?? simulatedSenders(logger, deps.notify);
+  if (senders.sms.simulated && deps.warnIfSimulated) logger.warn('no SMS or e-mail provider: verification codes are only logged (simulated)');
   const limiter = (rule: RateRule, name: string) => (redis ? redisRateLimiter(redis, rule, `${deps.redisPrefix}${name}:`, now) : memoryRateLimiter(rule, now));
   const sessions = new H5Sessions(db, now);
   const codes = new VerificationCodes(
     db,
-    deps.senders,
+    senders,
     { perTargetMinute: limiter(CODE_RULES.perTargetMinute, 'codes-minute'), perTargetHour: limiter(CODE_RULES.perTargetHour, 'codes-hour'), perIp: limiter(CODE_RULES.perIp, 'codes-ip') },
     now,
   );
