@@ -11,17 +11,12 @@ import { securityHeaders } from './http/security-headers.js';
 import type { Logger } from './platform/logger.js';
 import { fromRoot } from './platform/paths.js';
 import { serveConsole } from './staff/console-static.js';
-import { deskRoutes } from './desk/desk.routes.js';
-import type { DeskService } from './desk/desk.service.js';
-import { kbAdminRoutes, type KbAdminService } from './kb/kb-admin.routes.js';
-import { staffRoutes, type StaffRoutesDeps } from './staff/staff.routes.js';
+import type { StaffCookieOptions } from './staff/cookie.js';
+import type { StaffSessions } from './staff/sessions.js';
 import { wechatEdge, type EncryptMode, type WeChatEdgeState } from './wechat/edge.js';
 import { memoryReplayGuard, type ReplayGuard } from './wechat/replay-guard.js';
 import { h5Session, type H5CookieOptions, type H5Sessions } from './auth/h5-session.js';
 import type { H5State } from './accounts/h5-state.js';
-import { loginRoutes } from './auth/login.routes.js';
-import type { H5Auth } from './auth/login.service.js';
-import { oauthRoutes, type OAuthRoutesDeps } from './auth/oauth.routes.js';
 import { originCheck } from './auth/origin-check.js';
 
 export interface AppDeps {
@@ -43,15 +38,11 @@ export interface AppDeps {
   trustProxy?: number;
   /** Extra readiness checks (Redis in server mode). */
   readyChecks?: Array<() => Promise<void>>;
-  /** Staff accounts and sessions (the console's login). */
-  staff?: StaffRoutesDeps;
-  /** The knowledge-base API for the console. */
-  kb?: KbAdminService;
-  /** The agents' desk API (common/desk-api.ts). */
-  desk?: DeskService;
-  /** Admin-only routers of other modules (server/accounts: /api/admin/applications); mounted with deps.staff. */
-  adminRoutes?: Array<Router<StaffState>>;
-  /** The H5 pages' API: sessions, OAuth silent login, login and registration (common/h5-api.ts). */
+  /** Staff sessions: the session middleware of the console's routes. */
+  staff?: { sessions: StaffSessions; cookie?: StaffCookieOptions };
+  /** The console's routers of the modules (staff login, knowledge base, desk, admin), in this order; mounted with deps.staff. */
+  staffRoutes?: Array<Router<StaffState>>;
+  /** The H5 pages' API (common/h5-api.ts). */
   h5?: H5Deps;
   /** The built-in WeChat simulator, mounted at /simulator when no real credentials are configured. */
   simulator?: Koa;
@@ -63,10 +54,8 @@ export interface H5Deps {
   cookie: H5CookieOptions;
   /** PUBLIC_BASE_URL: an allowed Origin besides the request's own. */
   publicBaseUrl?: string;
-  auth: H5Auth;
-  oauth: Omit<OAuthRoutesDeps, 'sessions' | 'cookie' | 'publicBaseUrl'>;
-  /** More /api/h5 routes (profile, points, applications, service code: server/accounts/). */
-  routes?: Array<Router<H5State>>;
+  /** The /api/h5 and /auth routers of the modules (login and OAuth: server/auth/; profile, applications, service code: server/accounts/). */
+  routes: Array<Router<H5State>>;
 }
 
 /** The paths that carry the H5 session: the H5 API and the OAuth entry. */
@@ -126,11 +115,8 @@ export function createApp(deps: AppDeps): Koa {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const apis: Array<Router<any>> = [
     openApiRoutes(),
-    ...(deps.staff ? [staffRoutes(deps.staff)] : []),
-    ...(deps.kb ? [kbAdminRoutes(deps.kb)] : []),
-    ...(deps.staff && deps.desk ? [deskRoutes(deps.desk)] : []),
-    ...(deps.staff ? (deps.adminRoutes ?? []) : []),
-    ...(deps.h5 ? h5Routers(deps.h5) : []),
+    ...(deps.staff ? (deps.staffRoutes ?? []) : []),
+    ...(deps.h5?.routes ?? []),
   ];
   // The desk WebSocket (server/desk/desk.ws.ts, WS /api/desk/ws) attaches to the HTTP server's
   // 'upgrade' in server/runtime.ts, not to this Koa app.
@@ -146,13 +132,4 @@ export function createApp(deps: AppDeps): Koa {
     ctx.redirect(deps.simulator ? '/simulator/' : '/h5/');
   });
   return app;
-}
-
-function h5Routers(h5: H5Deps): Array<Router<H5State>> {
-  const shared = { sessions: h5.sessions, cookie: h5.cookie };
-  return [
-    loginRoutes({ auth: h5.auth, ...shared }),
-    oauthRoutes({ ...h5.oauth, ...shared, publicBaseUrl: h5.publicBaseUrl }),
-    ...(h5.routes ?? []),
-  ];
 }

@@ -44,19 +44,20 @@ const RELOAD_DEBOUNCE_MS = 100;
 /**
  * The knowledge-base bot: retrieval with three bands, chit-chat and intents from
  * the NLU, suggestion picks and feedback. The decision itself is pure (decide.ts); this class
- * loads the index, keeps it fresh on 'knowledge.changed' (from any instance), and records turns.
+ * loads the index, rebuilds it when told (knowledge.listeners.ts: 'knowledge.changed', from any
+ * instance), and records turns.
  */
 export class KbBot implements Bot {
   private snapshot!: Snapshot;
   private reloadTimer?: NodeJS.Timeout;
-  private readonly off: () => void;
   private readonly ledger: BotLedger;
 
-  private constructor(private readonly o: KbBotOptions) {
-    this.off = o.bus.on('knowledge.changed', () => this.scheduleReload());
+  /** The index is not loaded yet: reload() before the first answer (or use create()). */
+  constructor(private readonly o: KbBotOptions) {
     this.ledger = new BotLedger(o.db, o.logger);
   }
 
+  /** A bot with its index loaded. */
   static async create(o: KbBotOptions): Promise<KbBot> {
     const bot = new KbBot(o);
     await bot.reload();
@@ -97,7 +98,6 @@ export class KbBot implements Bot {
   }
 
   async close(): Promise<void> {
-    this.off();
     clearTimeout(this.reloadTimer);
     await this.ledger.close();
   }
@@ -109,7 +109,8 @@ export class KbBot implements Bot {
     this.o.logger.info({ questions: docs.length, entries: entries.size, ms: Math.round(performance.now() - t0) }, 'bot index loaded');
   }
 
-  private scheduleReload(): void {
+  /** Rebuilds the index shortly: several changes in a row cost one rebuild. */
+  scheduleReload(): void {
     clearTimeout(this.reloadTimer);
     this.reloadTimer = setTimeout(() => {
       this.reload().catch((err: unknown) => this.o.logger.error({ err }, 'bot index reload failed'));
