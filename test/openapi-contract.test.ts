@@ -6,6 +6,7 @@ import {
   CannedReplySchema,
   ConversationDetailSchema,
   ConversationSummaryPageSchema,
+  DeskEventSchema,
   DeskMessageListSchema,
   LeftMessagePageSchema,
   LeftMessageSchema,
@@ -19,6 +20,7 @@ import {
 } from '../common/h5-schemas.js';
 import { ApiErrorBodySchema, StaffMeSchema } from '../common/staff-schemas.js';
 import { H5Client } from './auth/h5-client.js';
+import { connectDesk } from './desk/desk-hub-fixture.js';
 import { startDeskServer, type DeskServer, type StaffClient } from './helpers/desk.js';
 import { testMode } from './helpers/mode.js';
 
@@ -60,7 +62,9 @@ describe(`the documented schemas match the server's answers (${testMode()})`, ()
     exact(ApiErrorBodySchema.strict(), refused.body);
   });
 
-  it('desk: a page of left messages, one left message, its conversation, its messages and the search are exactly their schemas', async () => {
+  it('desk: the socket frames, a page of left messages, one left message, its conversation, its messages and the search are exactly their schemas', async () => {
+    const socket = await connectDesk(`${desk.server.url.replace(/^http/, 'ws')}/api/desk/ws`, admin.cookie!);
+    await socket.next('hello');
     const openid = desk.newCustomer();
     await desk.say(openid, '#人工');
     expect(await desk.say(openid, '想咨询年度服务续费')).toContain('您的留言已收到');
@@ -85,6 +89,10 @@ describe(`the documented schemas match the server's answers (${testMode()})`, ()
     const search = await admin.get('/api/desk/conversations?page=1&pageSize=5');
     expect(search.status).toBe(200);
     expect(exact(ConversationSummaryPageSchema.strict(), search.body).total).toBeGreaterThan(0);
+
+    await socket.close();
+    expect(socket.frames.length).toBeGreaterThan(0);
+    for (const frame of socket.frames) exact(DeskEventSchema, frame);
   });
 
   it('desk: the agents and a created canned reply are exactly their schemas', async () => {
