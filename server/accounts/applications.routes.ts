@@ -1,19 +1,11 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
-import { z } from 'zod';
 import { accountIdOf, requireUser, type H5State } from './h5-state.js';
 import { requireStaff, type StaffState } from '../staff/staff-session.js';
-import { BadRequest } from '../http/errors.js';
-import { APPLICATION_KINDS, APPLICATION_STATUSES, type ApplicationsService } from './applications.service.js';
-import { idSchema, parseInput as parse, storableText } from '../http/validate.js';
+import type { ApplicationsService } from './applications.service.js';
+import { idSchema, parseInput as parse } from '../http/validate.js';
+import { AdminApplicationsQuerySchema as listQuery, ApplyRequestSchema as applyBody, RejectRequestSchema as rejectBody } from '../../common/h5-schemas.js';
 
-const applyBody = z.object({ kind: z.enum(APPLICATION_KINDS, { error: '申请类型须为 vip_admin 或 internal' }) });
-const rejectBody = z.object({ reason: storableText(z.string({ error: '请填写驳回原因' }).trim().min(1, '请填写驳回原因').max(200, '驳回原因最多200个字'), '驳回原因') });
-const listQuery = z.object({
-  status: z.enum(APPLICATION_STATUSES, { error: '状态须为 pending、approved 或 rejected' }).optional().or(z.literal('').transform(() => undefined)),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-});
 const idParam = idSchema();
 
 /** The user's side: POST/GET /api/h5/me/applications (always the session's own account). */
@@ -38,7 +30,5 @@ export function adminApplicationsRoutes(apps: ApplicationsService): Router<Staff
 }
 
 function id(raw: string | undefined): number {
-  const r = idParam.safeParse(raw);
-  if (!r.success) throw new BadRequest('无效的编号', 'invalid_input');
-  return r.data;
+  return parse(idParam, raw, { message: () => '无效的编号' });
 }

@@ -1,13 +1,9 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
-import { z } from 'zod';
 import type { H5State } from './h5-state.js';
-import { MAX_NAME_LENGTH, serviceCodeTexts, type ServiceCodeLookup } from './service-code.js';
+import type { ServiceCodeLookup } from './service-code.js';
 import { parseInput as parse } from '../http/validate.js';
-
-const lookupBody = z.object({
-  fullName: z.string({ error: serviceCodeTexts.empty }).max(MAX_NAME_LENGTH * 2, serviceCodeTexts.tooLong),
-});
+import { ServiceCodeRequestSchema as lookupBody } from '../../common/h5-schemas.js';
 
 /**
  * POST /api/h5/service-code: open without login (服务家园 is public), limited per IP and per

@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { ServiceCodeResult } from '../../common/h5-api.js';
+import { SERVICE_CODE_NAME_MAX } from '../../common/h5-schemas.js';
 import type { Db } from '../db/client.js';
-import { AppError, BadRequest } from '../http/errors.js';
+import { AppError, BadRequest, RateLimited } from '../http/errors.js';
 import { waitText, type RateLimiter, type RateRule } from '../platform/rate-limit.js';
 import { serviceCodeLookups, units } from './schema.js';
 import { normaliseUnitName } from './unit-name.js';
@@ -9,7 +10,8 @@ import { normaliseUnitName } from './unit-name.js';
 /** 10 lookups an hour, per IP and per openid: enough for a person, too few to walk the unit list. */
 export const SERVICE_CODE_LIMIT: RateRule = { limit: 10, windowMs: 60 * 60 * 1000 };
 export const HOTLINE = '400-658-6000';
-export const MAX_NAME_LENGTH = 100;
+/** The router's schema (common/h5-schemas.ts) allows twice as much raw text, before normalising. */
+export const MAX_NAME_LENGTH = SERVICE_CODE_NAME_MAX;
 
 export const serviceCodeTexts = {
   miss: (name: string) =>
@@ -21,11 +23,6 @@ export const serviceCodeTexts = {
   usage: '查询服务编码，请发送“服务编码 单位全称”，例如：服务编码 ABC示例集团有限公司',
 };
 
-export class RateLimited extends AppError {
-  constructor(message: string) {
-    super(429, 'rate_limited', message);
-  }
-}
 
 /** Who is asking: every lookup is audited with these, and limited per IP and per openid. */
 export interface LookupCaller {

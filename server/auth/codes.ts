@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { CodeRequest } from '../../common/h5-api.js';
 import type { Db } from '../db/client.js';
-import { AppError, BadRequest } from '../http/errors.js';
+import { BadRequest, RateLimited } from '../http/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { waitText, type RateLimiter } from '../platform/rate-limit.js';
 import { verificationCodes } from './schema.js';
@@ -44,11 +44,8 @@ export function simulatedSenders(logger: Logger, notify?: (text: string, openid?
   return { sms: make('sms', '【模拟短信】'), email: make('email', '【模拟邮件】') };
 }
 
-export class RateLimited extends AppError {
-  constructor(waitMs: number, what = '操作') {
-    super(429, 'rate_limited', `${what}过于频繁，请${waitText(waitMs)}后再试`);
-  }
-}
+/** 429 rate_limited, saying when to retry. */
+export const rateLimited = (waitMs: number, what = '操作') => new RateLimited(`${what}过于频繁，请${waitText(waitMs)}后再试`);
 
 /** Send limits: per target one a minute and five an hour; per IP twenty an hour. */
 export interface CodeLimits {
@@ -94,7 +91,7 @@ export class VerificationCodes {
       [this.limits.perTargetHour, target],
     ] as const) {
       const wait = await limiter.hit(key);
-      if (wait > 0) throw new RateLimited(wait, '获取验证码');
+      if (wait > 0) throw rateLimited(wait, '获取验证码');
     }
     if (typeof deliver === 'object') {
       // Only the number's owner learns what the answer hides from everyone else.

@@ -1,9 +1,10 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { parseInput } from '../http/validate.js';
 import type { SessionInfo } from '../../common/h5-api.js';
+import { BindingIdSchema as bindingId, CodeRequestSchema, LoginInputSchema, PasswordChangeSchema, RegisterInputSchema, ResetInputSchema } from '../../common/h5-schemas.js';
 import { endH5Session, startH5Session, type H5CookieOptions, type H5Sessions } from './h5-session.js';
 import { requireUser, type H5State } from '../accounts/h5-state.js';
 import type { H5Auth } from './login.service.js';
@@ -14,22 +15,13 @@ export interface LoginRoutesDeps {
   cookie: H5CookieOptions;
 }
 
-const channel = z.enum(['sms', 'email']);
 const schemas = {
-  login: z.object({ account: z.string().trim().min(1).max(128), password: z.string().min(1).max(256) }),
-  code: z.object({ purpose: z.enum(['register', 'reset']), channel, to: z.string().trim().min(1).max(128) }),
-  register: z.object({
-    mobile: z.string().trim().max(32),
-    code: z.string().trim().max(16),
-    password: z.string().max(256),
-    displayName: z.string().trim().min(1).max(32),
-    unitFullName: z.string().trim().max(200).optional(),
-  }),
-  reset: z.object({ channel, to: z.string().trim().max(128), code: z.string().trim().max(16), newPassword: z.string().max(256) }),
-  password: z.object({ oldPassword: z.string().max(256), newPassword: z.string().max(256) }),
+  login: LoginInputSchema,
+  code: CodeRequestSchema,
+  register: RegisterInputSchema,
+  reset: ResetInputSchema,
+  password: PasswordChangeSchema,
 };
-
-const bindingId = z.coerce.number().int().positive().max(2_147_483_647);
 
 const parse = <S extends z.ZodType>(schema: S, body: unknown): z.output<S> => parseInput(schema, body, { message: () => '请检查填写的内容' });
 

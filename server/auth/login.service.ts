@@ -4,11 +4,11 @@ import { credit } from '../accounts/points.js';
 import { units } from '../accounts/schema.js';
 import { unitNamed } from '../accounts/service-code.js';
 import type { Db } from '../db/client.js';
-import { AppError, BadRequest, Unauthorized } from '../http/errors.js';
+import { AppError, BadRequest, Conflict, Locked, Unauthorized } from '../http/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from '../platform/password.js';
 import type { LoginGuard } from '../platform/login-throttle.js';
-import { RateLimited, type VerificationCodes } from './codes.js';
+import { rateLimited, type VerificationCodes } from './codes.js';
 import { LOGIN_REQUIRED, type H5Session } from '../accounts/h5-state.js';
 import type { H5Sessions } from './h5-session.js';
 import type { RateLimiter } from '../platform/rate-limit.js';
@@ -21,17 +21,8 @@ export const PASSWORD_RULE = '密码长度为8到64位';
 /** The SMS for a register code asked for a mobile that already has an account. */
 export const ALREADY_REGISTERED_SMS = '该手机号已注册浪潮云ERP服务账号，可直接登录；忘记密码请使用“找回密码”。如非本人操作，请忽略。';
 
-export class Locked extends AppError {
-  constructor() {
-    super(423, 'locked', LOCKED);
-  }
-}
-
-class Taken extends AppError {
-  constructor(field: 'username' | 'mobile' | 'email') {
-    super(409, 'taken', field === 'mobile' ? '该手机号已注册，请直接登录' : field === 'email' ? '该邮箱已被使用' : '该用户名已被使用');
-  }
-}
+const taken = (field: 'username' | 'mobile' | 'email') =>
+  new Conflict('taken', field === 'mobile' ? '该手机号已注册，请直接登录' : field === 'email' ? '该邮箱已被使用' : '该用户名已被使用');
 
 export interface H5AuthDeps {
   db: Db;
@@ -77,8 +68,8 @@ export class H5Auth {
   /** One attempt against the guessing limits, before any password is checked: 423 locked, 429 for an IP guessing. */
   private async countAttempt(key: string, ip: string): Promise<void> {
     const refused = await this.d.guard.attempt(key, ip);
-    if (refused?.reason === 'ip') throw new RateLimited(refused.waitMs, '登录尝试');
-    if (refused) throw new Locked();
+    if (refused?.reason === 'ip') throw rateLimited(refused.waitMs, '登录尝试');
+    if (refused) throw new Locked(LOCKED);
   }
 
   /**
@@ -100,10 +91,10 @@ export class H5Auth {
     const mobile = checkTarget('sms', input.mobile);
     checkPassword(input.password);
     const wait = await this.d.registerPerIp.hit(ip);
-    if (wait > 0) throw new RateLimited(wait, '注册');
+    if (wait > 0) throw rateLimited(wait, '注册');
     // The code first: without it, the answer is the same whether or not the mobile is registered.
     await this.d.codes.verify({ purpose: 'register', channel: 'sms', to: mobile, code: input.code });
-    if (await findAccountByLogin(this.d.db, mobile)) throw new Taken('mobile');
+    if (await findAccountByLogin(this.d.db, mobile)) throw taken('mobile');
     const unitId = input.unitFullName ? await this.unitIdOf(input.unitFullName) : null;
     const passwordHash = await hashPassword(input.password);
     try {
@@ -113,7 +104,7 @@ export class H5Auth {
       await credit(this.d.db, account.id, 'register', `account:${account.id}`);
       return account.id;
     } catch (err) {
-      if (err instanceof AccountTaken) throw new Taken(err.field);
+      if (err instanceof AccountTaken) throw taken(err.field);
       throw err;
     }
   }

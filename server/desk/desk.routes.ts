@@ -1,46 +1,23 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
-import { z } from 'zod';
-import { INT4_MAX, bigIdSchema, idSchema, parseInput, searchSchema, storableText } from '../http/validate.js';
-import { AGENT_STATUSES, CONVERSATION_STATUSES, LEFT_MESSAGE_FILTERS, type CannedReplyInput } from '../../common/desk-api.js';
+import type { z } from 'zod';
+import { bigIdSchema, idSchema, parseInput } from '../http/validate.js';
+import {
+  CannedReplyInputSchema as cannedBody,
+  ConversationsQuerySchema as conversationsQuery,
+  LeftMessagesQuerySchema as leftQuery,
+  MessagesAfterQuerySchema as afterQuery,
+  StatusRequestSchema as statusBody,
+  TextRequestSchema as textBody,
+  TransferRequestSchema as transferBody,
+  TypingRequestSchema as typingBody,
+} from '../../common/desk-schemas.js';
 import type { StaffMe } from '../../common/staff-api.js';
 import { requireStaff, type StaffState } from '../staff/staff-session.js';
 import type { DeskService } from './desk.service.js';
 
 const id = idSchema();
 const messageId = bigIdSchema();
-const pageFields = {
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-};
-const conversationsQuery = z.object({
-  mine: z.enum(['1', 'true', '0', 'false', '']).optional().transform((v) => v === '1' || v === 'true'),
-  q: searchSchema(100),
-  status: z.enum(CONVERSATION_STATUSES).optional().or(z.literal('').transform(() => undefined)),
-  ...pageFields,
-});
-const afterQuery = z.object({ after: z.coerce.number({ error: 'after 须为消息编号' }).int('after 须为消息编号').min(0, 'after 须为消息编号').max(Number.MAX_SAFE_INTEGER, '编号超出范围').default(0) });
-const textBody = z.object({ text: storableText(z.string().trim().min(1, '内容不能为空').max(2000, '内容最多2000字')) });
-const transferBody = z.object({
-  // A staff id (a number, or digits), or a username.
-  agent: z
-    .union([z.number(), z.string().trim().min(1).max(64)], { error: '请选择要转接的客服' })
-    .transform((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v))
-    .refine(
-      (v) => (typeof v === 'string' ? /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v) : Number.isSafeInteger(v) && v >= 1 && v <= INT4_MAX),
-      '请选择要转接的客服（编号超出范围或用户名无效）',
-    ),
-  note: storableText(z.string().trim().max(500, '备注最多500字'), '备注').optional().transform((v) => v || null),
-});
-const typingBody = z.object({ typing: z.boolean() });
-const statusBody = z.object({ status: z.enum(AGENT_STATUSES) });
-const cannedBody = z.object({
-  shortcut: z.string().trim().regex(/^[A-Za-z0-9_-]{1,32}$/, '快捷短语须为1-32位字母、数字、- 或 _'),
-  title: storableText(z.string().trim().min(1, '标题不能为空').max(50, '标题最多50字'), '标题'),
-  content: storableText(z.string().trim().min(1, '内容不能为空').max(2000, '内容最多2000字')),
-}) satisfies z.ZodType<CannedReplyInput, unknown>;
-const leftQuery = z.object({ status: z.enum(LEFT_MESSAGE_FILTERS).default('open'), ...pageFields });
-
 /** Zod-checked input, or 400 invalid_input with the reasons. */
 function parse<T>(schema: z.ZodType<T, unknown>, value: unknown): T {
   return parseInput(schema, value ?? {}, { message: (issues) => issues.map((i) => `${i.path.join('.') || '输入'}: ${i.message}`).join('；') });

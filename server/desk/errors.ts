@@ -1,17 +1,9 @@
-import { AppError, Forbidden } from '../http/errors.js';
+import { Conflict, Forbidden } from '../http/errors.js';
 
-/** The desk's refusals (common/desk-api.ts lists the codes the console relies on). */
-export class Conflict extends AppError {
-  constructor(code: 'already_taken' | 'not_open' | 'at_capacity' | 'shortcut_taken' | 'not_failed', message: string) {
-    super(409, code, message);
-  }
-}
-
-export class AgentUnavailable extends AppError {
-  constructor(message = '该客服当前不可接入（离线、忙碌或已满）') {
-    super(422, 'agent_unavailable', message);
-  }
-}
+// The desk's refusals (common/desk-api.ts lists the codes the console relies on: 409 already_taken,
+// not_open, at_capacity, shortcut_taken, not_failed; 422 agent_unavailable). The classes are the
+// server's one family in server/http/errors.ts.
+export { AgentUnavailable, Conflict } from '../http/errors.js';
 
 export const notYours = () => new Forbidden('这不是您的会话', 'not_yours');
 export const notOpen = () => new Conflict('not_open', '会话已结束');

@@ -43,3 +43,45 @@ export class PayloadTooLarge extends AppError {
     super(413, 'payload_too_large', `body exceeds ${limitBytes} bytes`);
   }
 }
+
+/** 409: the request clashes with the current state (already_taken, not_open, taken, username_taken, …). */
+export class Conflict extends AppError {
+  constructor(code: string, message: string) {
+    super(409, code, message);
+  }
+}
+
+/** 409 username_taken: a staff account of that name exists (scripts/staff-add.ts reports it). */
+export class UsernameTaken extends Conflict {
+  constructor(readonly username: string) {
+    super('username_taken', `用户名 ${username} 已存在`);
+  }
+}
+
+/** 422 agent_unavailable: the transfer target is offline, away or full. */
+export class AgentUnavailable extends AppError {
+  constructor(message = '该客服当前不可接入（离线、忙碌或已满）') {
+    super(422, 'agent_unavailable', message);
+  }
+}
+
+/** 423 locked: too many failed logins on an H5 account; the message says when to retry. */
+export class Locked extends AppError {
+  constructor(message: string) {
+    super(423, 'locked', message);
+  }
+}
+
+/** 429 rate_limited: too many codes, registrations or lookups; the message says when to retry. */
+export class RateLimited extends AppError {
+  constructor(message: string) {
+    super(429, 'rate_limited', message);
+  }
+}
+
+/** 429 too_many_attempts: the staff login's guessing limit. */
+export class TooManyAttempts extends AppError {
+  constructor(message: string) {
+    super(429, 'too_many_attempts', message);
+  }
+}

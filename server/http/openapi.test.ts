@@ -10,8 +10,8 @@ import type {
 } from '../../common/h5-api.js';
 import type { Entry, KbStats, Page } from '../../common/kb-api.js';
 import type { ApiErrorBody, StaffMe } from '../../common/staff-api.js';
+import { ProfileInputSchema as profileInputSchema } from '../../common/h5-schemas.js';
 import { accountsModule, type AccountsDeps } from '../accounts/accounts.module.js';
-import { profileInputSchema } from '../accounts/profile.routes.js';
 import { loginRoutes, type LoginRoutesDeps } from '../auth/login.routes.js';
 import { oauthRoutes, type OAuthRoutesDeps } from '../auth/oauth.routes.js';
 import { fromRoot } from '../platform/paths.js';

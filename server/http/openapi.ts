@@ -22,95 +22,19 @@ type Method = 'get' | 'post' | 'put' | 'delete';
 
 // ---- components ---------------------------------------------------------------------------------
 
-/** Answers: components.schemas in output form (what the server sends). */
-const RESPONSES = {
-  ApiErrorBody: staff.ApiErrorBodySchema,
-  StaffRole: staff.StaffRoleSchema,
-  StaffMe: staff.StaffMeSchema,
+/**
+ * Every `…Schema` the contract modules export, but the query schemas and other parts, is a
+ * component named without the suffix: LeftMessageSchema is #/components/schemas/LeftMessage.
+ */
+const MODULES = { ...staff, ...kb, ...desk, ...h5 };
+type SchemaName = { [K in keyof typeof MODULES]: K extends `${infer N}Schema` ? (N extends `${string}Query` | 'BindingId' ? never : N) : never }[keyof typeof MODULES];
+const NAMED = Object.fromEntries(
+  Object.entries(MODULES)
+    .filter(([key, value]) => /^\w+Schema$/.test(key) && !/QuerySchema$|^BindingIdSchema$/.test(key) && value instanceof z.ZodType)
+    .map(([key, value]) => [key.slice(0, -'Schema'.length), value as z.ZodType]),
+) as Record<SchemaName, z.ZodType>;
 
-  EntryStatus: kb.EntryStatusSchema,
-  EntrySummary: kb.EntrySummarySchema,
-  Entry: kb.EntrySchema,
-  EntryPage: kb.EntryPageSchema,
-  UnansweredItem: kb.UnansweredItemSchema,
-  UnansweredPage: kb.UnansweredPageSchema,
-  Candidate: kb.CandidateSchema,
-  CandidateList: kb.CandidateListSchema,
-  KbStats: kb.KbStatsSchema,
-  ImportReport: kb.ImportReportSchema,
-
-  ConversationStatus: desk.ConversationStatusSchema,
-  AgentStatus: desk.AgentStatusSchema,
-  CustomerBrief: desk.CustomerBriefSchema,
-  QueueItem: desk.QueueItemSchema,
-  QueueList: desk.QueueListSchema,
-  ConversationSummary: desk.ConversationSummarySchema,
-  ConversationSummaryPage: desk.ConversationSummaryPageSchema,
-  DeskMessage: desk.DeskMessageSchema,
-  DeskMessageList: desk.DeskMessageListSchema,
-  CustomerPanel: desk.CustomerPanelSchema,
-  WindowInfo: desk.WindowInfoSchema,
-  ConversationDetail: desk.ConversationDetailSchema,
-  AgentInfo: desk.AgentInfoSchema,
-  AgentList: desk.AgentListSchema,
-  CannedReply: desk.CannedReplySchema,
-  CannedReplyList: desk.CannedReplyListSchema,
-  LeftMessage: desk.LeftMessageSchema,
-  LeftMessagePage: desk.LeftMessagePageSchema,
-  DeskEvent: desk.DeskEventSchema,
-  DeskClientFrame: desk.DeskClientFrameSchema,
-
-  Role: h5.RoleSchema,
-  UserBrief: h5.UserBriefSchema,
-  SessionInfo: h5.SessionInfoSchema,
-  CodeSent: h5.CodeSentSchema,
-  OkResponse: h5.OkResponseSchema,
-  LogoutResult: h5.LogoutResultSchema,
-  PasswordChanged: h5.PasswordChangedSchema,
-  WechatBinding: h5.WechatBindingSchema,
-  WechatBindingList: h5.WechatBindingListSchema,
-  Profile: h5.ProfileSchema,
-  PointsEntry: h5.PointsEntrySchema,
-  PointsPage: h5.PointsPageSchema,
-  RankingRow: h5.RankingRowSchema,
-  Ranking: h5.RankingSchema,
-  ApplicationKind: h5.ApplicationKindSchema,
-  ApplicationStatus: h5.ApplicationStatusSchema,
-  Application: h5.ApplicationSchema,
-  ApplicationList: h5.ApplicationListSchema,
-  AdminApplication: h5.AdminApplicationSchema,
-  AdminApplicationPage: h5.AdminApplicationPageSchema,
-  ServiceCodeResult: h5.ServiceCodeResultSchema,
-} satisfies Record<string, z.ZodType>;
-
-/** Request bodies: in input form (what a client may send: defaults make a property optional). */
-const REQUESTS = {
-  LoginRequest: staff.LoginRequestSchema,
-  EntryInput: kb.EntryInputSchema,
-  AttachRequest: kb.AttachRequestSchema,
-  TextRequest: desk.TextRequestSchema,
-  TransferRequest: desk.TransferRequestSchema,
-  TypingRequest: desk.TypingRequestSchema,
-  StatusRequest: desk.StatusRequestSchema,
-  CannedReplyInput: desk.CannedReplyInputSchema,
-  LoginInput: h5.LoginInputSchema,
-  CodeRequest: h5.CodeRequestSchema,
-  RegisterInput: h5.RegisterInputSchema,
-  ResetInput: h5.ResetInputSchema,
-  ProfileInput: h5.ProfileInputSchema,
-  PasswordChange: h5.PasswordChangeSchema,
-  ApplyRequest: h5.ApplyRequestSchema,
-  RejectRequest: h5.RejectRequestSchema,
-  ServiceCodeRequest: h5.ServiceCodeRequestSchema,
-} satisfies Record<string, z.ZodType>;
-
-/** The enums request bodies share with answers: named in both forms, so either refers to one component. */
-const SHARED = { StaffRole: staff.StaffRoleSchema, EntryStatus: kb.EntryStatusSchema, AgentStatus: desk.AgentStatusSchema };
-
-type ResponseName = keyof typeof RESPONSES;
-type RequestName = keyof typeof REQUESTS;
-
-const ref = (name: ResponseName | RequestName): Schema => ({ $ref: `#/components/schemas/${name}` });
+const ref = (name: SchemaName): Schema => ({ $ref: `#/components/schemas/${name}` });
 
 /**
  * Leaves out what zod adds by itself and no reader needs: the ±2^53 bounds of every integer and
@@ -128,6 +52,18 @@ function components(named: Record<string, z.ZodType>, io: 'input' | 'output'): R
   for (const [id, schema] of Object.entries(named)) registry.add(schema, { id });
   const { schemas } = z.toJSONSchema(registry, { io, uri: (id) => `#/components/schemas/${id}`, override: tidy });
   return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...rest }]) => [id, rest as Schema]));
+}
+
+/**
+ * Request bodies in input form (what a client may send: a default makes a property optional),
+ * everything else in output form (what the server sends). A request body's enums are answers'
+ * too, and read the same either way.
+ */
+function componentSchemas(): Record<string, Schema> {
+  const bodies = new Set(ROUTES.map(([, spec]) => spec.body).filter((b) => b !== undefined && b !== 'multipart'));
+  const answers = Object.fromEntries(Object.entries(NAMED).filter(([name]) => !bodies.has(name as SchemaName)));
+  const inputs = components(NAMED, 'input');
+  return { ...components(answers, 'output'), ...Object.fromEntries([...bodies].map((name) => [name, inputs[name]!])) };
 }
 
 /** One query parameter per property of a router's query schema, as a client may send it. */
@@ -173,9 +109,9 @@ interface OpSpec {
   /** The router's query schema. */
   query?: z.ZodObject;
   /** A JSON body (a named request schema), or a multipart upload. */
-  body?: RequestName | 'multipart';
+  body?: SchemaName | 'multipart';
   /** 200 with this named schema, or 204 (no body), or the success responses spelled out. */
-  ok: ResponseName | 204 | { responses: Record<string, unknown> };
+  ok: SchemaName | 204 | { responses: Record<string, unknown> };
   errors?: ErrorStatus[];
   /** What an error means here, where it differs from ERROR_TEXT. */
   errorText?: Partial<Record<ErrorStatus, string>>;
@@ -478,7 +414,7 @@ function buildDocument(): Record<string, unknown> {
     ],
     paths,
     components: {
-      schemas: { ...components(RESPONSES, 'output'), ...components({ ...REQUESTS, ...SHARED }, 'input') },
+      schemas: componentSchemas(),
       securitySchemes: {
         staffSession: { type: 'apiKey', in: 'cookie', name: 'staff_session', description: 'Set by POST /api/staff/session; slides for 12 h.' },
         h5Session: {

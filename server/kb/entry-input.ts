@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BadRequest } from '../http/errors.js';
+import { parseInput } from '../http/validate.js';
 
 /** Field limits of an FAQ entry, shared by the console API, the import and the seeder's checks. */
 export const LIMITS = { question: 200, answer: 5000, link: 500, tag: 50, similarCount: 200 } as const;
@@ -48,7 +48,5 @@ export type EntryPatchData = z.output<typeof entryPatchSchema>;
 
 /** Parses or throws BadRequest with the first problem, in Chinese. */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const r = schema.safeParse(input);
-  if (!r.success) throw new BadRequest(r.error.issues[0]?.message ?? '参数不正确', 'invalid_entry');
-  return r.data;
+  return parseInput(schema, input, { code: 'invalid_entry', message: (issues) => issues[0]?.message ?? '参数不正确' });
 }

@@ -1,10 +1,16 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import getRawBody from 'raw-body';
-import { z } from 'zod';
-import { idSchema, isoDateSchema, parseInput, searchSchema, storableText } from '../http/validate.js';
+import type { z } from 'zod';
+import { idSchema, parseInput } from '../http/validate.js';
 import {
-  ENTRY_STATUSES,
+  AttachRequestSchema as attachBody,
+  EntryInputSchema as entryInputSchema,
+  EntryQuerySchema as entryQuery,
+  PageQuerySchema as pageQuery,
+  StatsQuerySchema as statsQuery,
+} from '../../common/kb-schemas.js';
+import {
   type Candidate,
   type Entry,
   type EntryInput,
@@ -46,42 +52,6 @@ export interface KbAdminService {
 
 export const IMPORT_LIMIT_BYTES = 10 * 1024 * 1024;
 
-const text = (max: number, name: string) => storableText(z.string().trim().max(max, `${name}最多${max}个字`), name);
-
-export const entryInputSchema = z.object({
-  question: text(200, '标准问题').min(1, '标准问题不能为空'),
-  similar: z.array(text(200, '相似问题').min(1, '相似问题不能为空')).max(200, '相似问题最多200条').default([]),
-  answer: text(5000, '答案').min(1, '答案不能为空'),
-  link: z
-    .string()
-    .trim()
-    .max(500)
-    .refine((v) => v === '' || /^(https?:\/\/|\/)\S+$/.test(v), '链接须以 http://、https:// 或 /（站内页面，如 /h5/#home/service-code）开头')
-    .transform((v) => (v === '' ? null : v))
-    .nullish()
-    .transform((v) => v ?? null),
-  product: text(50, '产品').default(''),
-  module: text(50, '模块').default(''),
-  version: text(50, '版本').default(''),
-  status: z.enum(ENTRY_STATUSES, { error: '状态须为 draft 或 published' }).default('draft'),
-}) satisfies z.ZodType<EntryInput, unknown>;
-
-const entryQuery = z.object({
-  q: searchSchema(200),
-  status: z.enum(ENTRY_STATUSES).optional().or(z.literal('').transform(() => undefined)),
-  module: searchSchema(50, '模块'),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(20),
-});
-const pageQuery = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(20),
-});
-const statsQuery = z.object({
-  from: isoDateSchema('开始日期 from'),
-  to: isoDateSchema('结束日期 to'),
-}).refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), '开始日期须早于结束日期');
-const attachBody = z.object({ entryId: idSchema() });
 const idParam = idSchema();
 
 /**
@@ -145,9 +115,7 @@ function entryInput(body: unknown): EntryInput {
 }
 
 function id(raw: string | undefined): number {
-  const r = idParam.safeParse(raw);
-  if (!r.success) throw new BadRequest('无效的编号', 'invalid_id');
-  return r.data;
+  return parseInput(idParam, raw, { code: 'invalid_id', message: () => '无效的编号' });
 }
 
 function me(state: StaffState): StaffMe {

@@ -1,9 +1,10 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
-import { z } from 'zod';
 import type { StaffMe } from '../../common/staff-api.js';
 import { requireStaff, type StaffState } from './staff-session.js';
-import { AppError, BadRequest, Unauthorized } from '../http/errors.js';
+import { TooManyAttempts, Unauthorized } from '../http/errors.js';
+import { parseInput } from '../http/validate.js';
+import { LoginRequestSchema } from '../../common/staff-schemas.js';
 import type { Logger } from '../platform/logger.js';
 import { clearSessionCookie, sessionToken, setSessionCookie, type StaffCookieOptions } from './cookie.js';
 import type { LoginGuard } from '../platform/login-throttle.js';
@@ -22,14 +23,6 @@ export interface StaffRoutesDeps {
 export const BAD_CREDENTIALS = '用户名或密码错误';
 export const LOCKED_OUT = '登录失败次数过多，请15分钟后再试';
 
-const loginBody = z.object({ username: z.string().max(64), password: z.string().max(256) });
-
-export class TooManyAttempts extends AppError {
-  constructor() {
-    super(429, 'too_many_attempts', LOCKED_OUT);
-  }
-}
-
 /**
  * /api/staff/session (login, logout) and /api/staff/me. Needs staffSession() mounted before it.
  * Passwords and hashes never reach a log line or a response.
@@ -39,15 +32,14 @@ export function staffRoutes(deps: StaffRoutesDeps): Router<StaffState> {
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: '16kb' });
 
   router.post('/session', json, async (ctx) => {
-    const body = loginBody.safeParse(ctx.request.body);
-    if (!body.success) throw new BadRequest('请输入用户名和密码', 'invalid_login');
-    const key = body.data.username.trim().toLowerCase();
+    const body = parseInput(LoginRequestSchema, ctx.request.body, { code: 'invalid_login', message: () => '请输入用户名和密码' });
+    const key = body.username.trim().toLowerCase();
     const refused = await deps.guard.attempt(key, ctx.ip);
     if (refused) {
       deps.logger.warn({ username: key, reason: refused.reason }, 'staff login refused: too many attempts');
-      throw new TooManyAttempts();
+      throw new TooManyAttempts(LOCKED_OUT);
     }
-    const me = await deps.accounts.authenticate(body.data.username, body.data.password);
+    const me = await deps.accounts.authenticate(body.username, body.password);
     if (!me) {
       deps.logger.info({ username: key }, 'staff login failed');
       throw new Unauthorized(BAD_CREDENTIALS, 'bad_credentials');

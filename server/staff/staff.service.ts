@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { STAFF_ROLES, type StaffMe, type StaffRole } from '../../common/staff-api.js';
 import type { Db } from '../db/client.js';
-import { AppError, BadRequest } from '../http/errors.js';
+import { UsernameTaken } from '../http/errors.js';
+import { parseInput } from '../http/validate.js';
 import { dummyHash, hashPassword, needsRehash, verifyPassword } from '../platform/password.js';
 import { findStaffByUsername, insertStaff, setStaffPasswordHash } from './staff.repo.js';
 
@@ -21,20 +22,14 @@ export const newStaffSchema = z.object({
 });
 export type NewStaff = z.input<typeof newStaffSchema>;
 
-export class UsernameTaken extends AppError {
-  constructor(readonly username: string) {
-    super(409, 'username_taken', `用户名 ${username} 已存在`);
-  }
-}
+export { UsernameTaken } from '../http/errors.js';
 
 /** Staff accounts: creation (CLI, admin) and password checks (login). */
 export class StaffAccounts {
   constructor(private readonly db: Db) {}
 
   async createStaff(input: NewStaff): Promise<StaffMe> {
-    const parsed = newStaffSchema.safeParse(input);
-    if (!parsed.success) throw new BadRequest(parsed.error.issues.map((i) => i.message).join('；'), 'invalid_staff');
-    const { password, ...rest } = parsed.data;
+    const { password, ...rest } = parseInput(newStaffSchema, input, { code: 'invalid_staff' });
     const row = await insertStaff(this.db, { ...rest, passwordHash: await hashPassword(password) });
     if (!row) throw new UsernameTaken(rest.username);
     return toMe(row);
