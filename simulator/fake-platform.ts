@@ -77,6 +77,11 @@ export interface TimelineEntry {
   readonly detail?: string;
 }
 
+/** Is the notice shown on this user's phone page: theirs, or asked for outside any WeChat user? */
+export function isNoticeFor(notice: Notice, openid: string): boolean {
+  return notice.openid === undefined || notice.openid === openid;
+}
+
 export interface PlatformSnapshot {
   readonly version: 1;
   readonly users: readonly SimUser[];
@@ -563,7 +568,7 @@ export class FakePlatform {
 
   /** The notices a user's phone page shows: theirs, and those asked for outside any WeChat user. */
   notices(openid?: string): readonly Notice[] {
-    return openid === undefined ? this.noticeList : this.noticeList.filter((n) => n.openid === undefined || n.openid === openid);
+    return openid === undefined ? this.noticeList : this.noticeList.filter((n) => isNoticeFor(n, openid));
   }
 
   private append(openid: string, entry: Omit<TimelineEntry, 'id' | 'openid' | 'at'>): TimelineEntry {

@@ -4,7 +4,7 @@ import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import { z } from 'zod';
 import { escapeHtml } from './fake-api.js';
-import type { FakePlatform, PlatformEvent, SimUser } from './fake-platform.js';
+import { isNoticeFor, type FakePlatform, type PlatformEvent, type SimUser } from './fake-platform.js';
 import type { Push } from './pushes.js';
 import type { PushDriver, PushResult } from './push-driver.js';
 import { readPageFile } from './page-files.js';
@@ -122,7 +122,7 @@ export function createUiRouter(deps: UiDeps): Router {
       platform.onEvent((event: PlatformEvent) => {
         if (event.type === 'timeline' && only && event.entry.openid !== only) return;
         if (event.type === 'typing' && only && event.openid !== only) return;
-        if (event.type === 'notice' && only && event.notice.openid !== undefined && event.notice.openid !== only) return;
+        if (event.type === 'notice' && only && !isNoticeFor(event.notice, only)) return;
         client.send(event.type, event);
       }),
     );
