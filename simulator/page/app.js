@@ -283,7 +283,8 @@
 
   // As WeChat shows a template message: title and date, the first line, labelled rows, the remark, 详情.
   function templateCard(e) {
-    const t = e.template || { title: e.templateId, first: null, rows: Object.entries(e.data || {}).map(([label, value]) => ({ label, value })), remark: null };
+    // The platform renders every template entry (simulator/templates.ts), unknown templates too.
+    const t = e.template;
     const card = document.createElement('div');
     card.className = 'card template-card';
     card.dataset.testid = 'template-card';
