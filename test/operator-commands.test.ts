@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { fromRoot } from '../server/platform/paths.js';
 
@@ -20,9 +21,8 @@ function packagesLoadedBy(entry: string): Map<string, string> {
   const visit = (file: string) => {
     if (seen.has(file)) return;
     seen.add(file);
-    const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm)) {
-      const spec = m[1] ?? m[2] ?? m[3]!;
+    // TypeScript's own import scanner, as scripts/import-graph.mjs uses: static, re-exports and import().
+    for (const { fileName: spec } of ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles) {
       if (spec.startsWith('.')) visit(resolve(dirname(file), spec));
       else if (!spec.startsWith('node:') && !builtins.has(spec)) {
         const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
