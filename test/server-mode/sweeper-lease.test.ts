@@ -16,14 +16,8 @@ describe('the desk sweeper’s lease on a PostgreSQL server', () => {
     await d?.close();
   });
 
-  async function queuedCustomer(): Promise<{ customerId: number; conversationId: number }> {
-    const c = await d.addCustomer();
-    await d.human.requestHuman(await d.turn(c.customerId));
-    return c;
-  }
-
   it('does nothing while another instance holds the lease', async () => {
-    const { conversationId } = await queuedCustomer();
+    const { conversationId } = await d.addQueuedCustomer();
     d.advance(61 * S);
     await d.database.db.transaction(async (tx) => {
       expect(await tryLockSweep(tx)).toBe(true);

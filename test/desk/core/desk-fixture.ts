@@ -30,6 +30,8 @@ export interface DeskParts {
   addAgent(name: string, o?: { maxConcurrent?: number; online?: boolean }): Promise<number>;
   /** A customer with an open bot chat and one inbound message. */
   addCustomer(): Promise<{ customerId: number; conversationId: number }>;
+  /** A customer who asked for a human (#人工), as the human service queues them. */
+  addQueuedCustomer(): Promise<{ customerId: number; conversationId: number }>;
   /** A new open bot chat for an existing customer (after the last one closed). */
   addCustomerChat(customerId: number): Promise<number>;
   /** The customer's turn as the router would pass it: the rows as they are now. */
@@ -83,6 +85,11 @@ export async function openDeskParts(config: { queueTimeoutS?: number; idleTimeou
       const conversation = await openConversationFor(db, c!.id);
       await insertMessage(db, { conversationId: conversation.id, direction: 'in', sender: 'customer', kind: 'text', content: '你好' });
       return { customerId: c!.id, conversationId: conversation.id };
+    },
+    async addQueuedCustomer(this: DeskParts) {
+      const c = await this.addCustomer();
+      await this.human.requestHuman(await this.turn(c.customerId));
+      return c;
     },
     async addCustomerChat(customerId) {
       return (await openConversationFor(db, customerId)).id;

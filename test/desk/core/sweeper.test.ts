@@ -17,14 +17,8 @@ describe(`DeskSweeper over a real database (${testMode()})`, () => {
     await d.reset();
   });
 
-  async function queuedCustomer(): Promise<{ customerId: number; conversationId: number }> {
-    const c = await d.addCustomer();
-    await d.human.requestHuman(await d.turn(c.customerId));
-    return c;
-  }
-
   it('makes the queue-timeout offer once, after the timeout', async () => {
-    const { conversationId } = await queuedCustomer();
+    const { conversationId } = await d.addQueuedCustomer();
     expect(await d.sweeper.sweep()).toBe(true);
     expect(await d.outboxTexts(conversationId)).toEqual([]);
     d.advance(61 * S);
@@ -35,7 +29,7 @@ describe(`DeskSweeper over a real database (${testMode()})`, () => {
   });
 
   it('two sweeps at once act once', async () => {
-    const { conversationId } = await queuedCustomer();
+    const { conversationId } = await d.addQueuedCustomer();
     d.advance(61 * S);
     const ran = await Promise.all([d.sweeper.sweep(), d.sweeper.sweep()]);
     expect(ran).toContain(true);
@@ -44,7 +38,7 @@ describe(`DeskSweeper over a real database (${testMode()})`, () => {
 
   it('gives an unanswered chat to another agent, then back to the front of the queue when nobody else can take it', async () => {
     const first = await d.addAgent('sweep-first');
-    const { customerId, conversationId } = await queuedCustomer();
+    const { customerId, conversationId } = await d.addQueuedCustomer();
     expect((await d.conversation(conversationId)).assigneeId).toBe(first);
     const second = await d.addAgent('sweep-second');
     await d.sweeper.sweep();
@@ -68,7 +62,7 @@ describe(`DeskSweeper over a real database (${testMode()})`, () => {
 
   it('closes a served chat that went quiet, with the rating request', async () => {
     await d.addAgent('sweep-idle');
-    const { customerId, conversationId } = await queuedCustomer();
+    const { customerId, conversationId } = await d.addQueuedCustomer();
     await d.database.db.execute(sql`UPDATE conversations SET awaiting_agent_since = NULL WHERE id = ${conversationId}`); // the agent answered
     // The last message either way, by the desk's clock (the table's default is the real clock).
     await d.database.db.execute(sql`UPDATE messages SET created_at = ${ts(d.now())} WHERE conversation_id = ${conversationId}`);
