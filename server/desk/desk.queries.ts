@@ -15,7 +15,7 @@ import type {
 import type { StaffRole } from '../../common/staff-api.js';
 import type { DbOrTx } from '../db/client.js';
 import { hashOpenid } from '../platform/logger.js';
-import { iso, rowsOf, toDate, ts } from '../db/raw.js';
+import { iso, rowsOf, toDate } from '../db/raw.js';
 import { lastInboundAt, servingOrder } from './sql.js';
 import { deliveryNotes } from './texts.js';
 
@@ -286,18 +286,6 @@ export async function listLeftMessages(db: DbOrTx, status: LeftMessageFilter, pa
   const rows = await rowsOf<LeftRow>(db, sql`${leftSelect} WHERE ${status === 'all' ? sql`true` : sql`l.status = ${status}`}
     ORDER BY l.id ${status === 'open' ? sql`ASC` : sql`DESC`} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`);
   return { items: rows.map(toLeftMessage), total: rows[0]?.total ?? 0, page, pageSize };
-}
-
-/** A left message's chat and customer, locked for answering it; null when there is none. */
-export async function lockLeftMessage(tx: DbOrTx, id: number): Promise<{ conversationId: number; openid: string } | null> {
-  const [row] = await rowsOf<{ conversation_id: number; openid: string }>(tx, sql`
-    SELECT l.conversation_id, cu.openid FROM left_messages l JOIN customers cu ON cu.id = l.customer_id
-    WHERE l.id = ${id} FOR UPDATE OF l`);
-  return row ? { conversationId: row.conversation_id, openid: row.openid } : null;
-}
-
-export async function markLeftMessageHandled(tx: DbOrTx, id: number, staffId: number, at: Date): Promise<void> {
-  await tx.execute(sql`UPDATE left_messages SET status = 'done', handled_by = ${staffId}, handled_at = ${ts(at)} WHERE id = ${id}`);
 }
 
 export async function leftMessageById(db: DbOrTx, id: number): Promise<LeftMessage | null> {

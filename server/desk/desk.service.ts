@@ -16,7 +16,7 @@ import type {
 import type { StaffMe } from '../../common/staff-api.js';
 import type { DbOrTx } from '../db/client.js';
 import { insertMessage } from '../chat/conversations.repo.js';
-import { leftMessages } from '../db/schema.js';
+import { lockLeftMessage, markLeftMessageHandled } from './left-messages.repo.js';
 import { BadRequest, NotFound } from '../http/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { hashOpenid } from '../platform/logger.js';
@@ -192,8 +192,7 @@ export class DeskService {
   }
 
   async leftMessageDone(me: StaffMe, id: number): Promise<LeftMessage> {
-    const rows = await this.db.update(leftMessages).set({ status: 'done', handledBy: me.id, handledAt: this.core.now() }).where(eq(leftMessages.id, id)).returning({ id: leftMessages.id });
-    if (!rows.length) throw new NotFound('left message', id);
+    if (!(await markLeftMessageHandled(this.db, id, me.id, this.core.now()))) throw new NotFound('left message', id);
     return (await q.leftMessageById(this.db, id))!;
   }
 
@@ -204,10 +203,10 @@ export class DeskService {
    */
   async replyToLeftMessage(me: StaffMe, id: number, text: string): Promise<LeftMessage> {
     await this.core.tx(async (tx, fx) => {
-      const lm = await q.lockLeftMessage(tx, id);
+      const lm = await lockLeftMessage(tx, id);
       if (!lm) throw new NotFound('left message', id);
       await sayToCustomer(tx, fx, { conversationId: lm.conversationId, openid: lm.openid, text, sender: 'agent', staffId: me.id });
-      await q.markLeftMessageHandled(tx, id, me.id, this.core.now());
+      await markLeftMessageHandled(tx, id, me.id, this.core.now());
     });
     return (await q.leftMessageById(this.db, id))!;
   }
