@@ -353,6 +353,17 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // ---------------------------------------------------------------------------------------------
 
+/** Starts bench/bare-koa.mjs with `env`, measures it like the gateway, and stops it. */
+async function measureBare(label, env) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const bare = startChild([BARE_MAIN], { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', ...env });
+  await waitReady(bare, base);
+  const result = await measure(label, base, bare.proc.pid, { fixedReply: true });
+  await stopChild(bare);
+  return result;
+}
+
 async function main() {
   if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run npm run build first`);
   printMachine();
@@ -377,21 +388,9 @@ async function main() {
     return;
   }
 
-  const barePort = await freePort();
-  const bareBase = `http://127.0.0.1:${barePort}`;
-  const bare = startChild([BARE_MAIN], { PATH: process.env.PATH, PORT: String(barePort), HOST: '127.0.0.1', NODE_ENV: 'production' });
-  await waitReady(bare, bareBase);
-  const bk = await measure('bare koa', bareBase, bare.proc.pid, { fixedReply: true });
-  await stopChild(bare);
-
+  const bk = await measureBare('bare koa', {});
   // The second baseline: the bare route that also stores each push with one INSERT into PGlite.
-  const storePort = await freePort();
-  const storeBase = `http://127.0.0.1:${storePort}`;
-  const storeDir = join(tmp, 'bare-store');
-  const bareStore = startChild([BARE_MAIN], { PATH: process.env.PATH, PORT: String(storePort), HOST: '127.0.0.1', NODE_ENV: 'production', BARE_STORE_DIR: storeDir });
-  await waitReady(bareStore, storeBase);
-  const bs = await measure('bare koa + 1 INSERT', storeBase, bareStore.proc.pid, { fixedReply: true });
-  await stopChild(bareStore);
+  const bs = await measureBare('bare koa + 1 INSERT', { BARE_STORE_DIR: join(tmp, 'bare-store') });
 
   // Cold starts on the same, now populated, data folder.
   const coldMs = [];
