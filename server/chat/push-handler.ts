@@ -28,12 +28,6 @@ type KnownInbound = Exclude<InboundMessage, { kind: 'unknown' }>;
 
 /** Time kept back from the budget for storing the reply and writing the response. */
 const MARGIN_MS = 250;
-/**
- * Group-commit window under load (see docs/benchmarks.md): 1 ms took the gateway from 306 to
- * 2,385 pushes/s. With two statements per push (the bot's turn inside the reply's), 1 ms gives a
- * lower p50 than 2 ms at the same p99.
- */
-const LINGER_MS = 1;
 const POLL_MS = 25;
 
 /**
@@ -50,8 +44,11 @@ export class PushHandler {
   private readonly replies: Batcher<PassiveReply, number | null>;
 
   constructor(private readonly o: PushHandlerOptions) {
-    this.inbound = new Batcher({ write: (items) => recordInboundBatch(o.db, items), conflictKey: (r) => r.openid, lingerMs: LINGER_MS });
-    this.replies = new Batcher({ write: (items) => recordPassiveReplies(o.db, items), conflictKey: (r) => String(r.conversationId), lingerMs: LINGER_MS });
+    // No linger: the statements run off this thread (PGlite on its own thread, or a PostgreSQL
+    // server), so pushes that arrive while one batch is written form the next batch by themselves.
+    // A 1 ms linger was needed while PGlite ran on this thread; now it only doubled p50.
+    this.inbound = new Batcher({ write: (items) => recordInboundBatch(o.db, items), conflictKey: (r) => r.openid });
+    this.replies = new Batcher({ write: (items) => recordPassiveReplies(o.db, items), conflictKey: (r) => String(r.conversationId) });
   }
 
   handle(msg: InboundMessage): Promise<string | null> {

@@ -1,9 +1,11 @@
 import { join, resolve } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { fromRoot } from '../platform/paths.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
 import { applyFunctions } from './functions.js';
+import { PgliteThread } from './pglite-thread.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -33,13 +35,16 @@ export async function openDatabase(target: StorageTarget): Promise<Database> {
 
 async function openPglite(dataDir: string): Promise<Database> {
   const lock: DataDirLock = lockDataDir(dataDir);
+  let thread: PgliteThread | undefined;
   try {
-    const { PGlite } = await import('@electric-sql/pglite');
     const { drizzle } = await import('drizzle-orm/pglite');
     const { migrate } = await import('drizzle-orm/pglite/migrator');
-    const client = await PGlite.create(join(resolve(dataDir), 'pglite'));
-    // A new WAL segment is not zero-filled first: that is a 16 MB write on the request thread
-    // (PGlite runs on it), and it showed as occasional ~100 ms stalls in bench:gateway.
+    // PGlite runs on its own thread (pglite-thread.ts); Drizzle's driver only needs the part
+    // of PGlite's interface that the thread's handle offers.
+    thread = await PgliteThread.open(join(resolve(dataDir), 'pglite'));
+    const client = thread as unknown as PGlite;
+    // A new WAL segment is not zero-filled first: that is a 16 MB write in the middle of a
+    // statement, and it showed as occasional ~100 ms stalls in bench:gateway.
     await client.exec('SET wal_init_zero = off');
     const db = drizzle(client, { schema });
     await migrate(db, { migrationsFolder });
@@ -58,6 +63,7 @@ async function openPglite(dataDir: string): Promise<Database> {
       },
     };
   } catch (err) {
+    await thread?.close().catch(() => {});
     lock.release();
     throw err;
   }

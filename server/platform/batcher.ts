@@ -16,10 +16,10 @@ export interface BatcherOptions<I, O> {
   conflictKey(item: I): string;
   maxBatch?: number;
   /**
-   * Under load, how long a batch waits for company before it is written. PGlite runs each
-   * statement synchronously on this thread, so without a pause no other request gets parsed
-   * while one is written, and batches never form. When idle (the last write ended more than
-   * twice this long ago) an item is written at once.
+   * Under load, how long a batch waits for company before it is written: for writes that are
+   * cheaper in bulk than they are urgent (the unanswered log, the nonce store). Without it,
+   * items that arrive while a batch is written still go together in the next one. When idle
+   * (the last write ended more than twice this long ago) an item is written at once.
    */
   lingerMs?: number;
 }
