@@ -63,6 +63,7 @@ const schema = z
       .trim()
       .default('always')
       .refine((v) => v === 'always' || /^(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))? \d{2}:\d{2}-\d{2}:\d{2}(\s*,\s*(mon|tue|wed|thu|fri|sat|sun)(-(mon|tue|wed|thu|fri|sat|sun))? \d{2}:\d{2}-\d{2}:\d{2})*$/.test(v), 'DESK_HOURS must be "always" or like "mon-fri 08:30-17:30, sat 09:00-12:00"'),
+    SERVICE_HOTLINE: z.string().trim().min(3, 'SERVICE_HOTLINE must be a phone number').max(40, 'SERVICE_HOTLINE is at most 40 characters').default('400-658-6000'),
     DESK_TIMEZONE: z.string().trim().default('Asia/Shanghai').refine((v) => { try { new Intl.DateTimeFormat('en', { timeZone: v }); return true; } catch { return false; } }, 'DESK_TIMEZONE must be an IANA time zone such as Asia/Shanghai'),
     DESK_QUEUE_TIMEOUT_S: z.coerce.number({ error: 'DESK_QUEUE_TIMEOUT_S must be a number of seconds' }).int().min(10, 'DESK_QUEUE_TIMEOUT_S must be at least 10').default(600),
     DESK_IDLE_TIMEOUT_S: z.coerce.number({ error: 'DESK_IDLE_TIMEOUT_S must be a number of seconds' }).int().min(10, 'DESK_IDLE_TIMEOUT_S must be at least 10').default(900),
@@ -123,6 +124,8 @@ export interface Config {
   maxSkewS: number;
   publicBaseUrl?: string;
   replyBudgetMs: number;
+  /** The service hotline, filled into answers as {{hotline}}. */
+  hotline: string;
   logLevel: string;
   /** Database housekeeping (server/db/maintenance.ts). */
   maintenance: { pushLogRetentionH: number; everyMs: number };
@@ -204,6 +207,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { tool?: 
     replyBudgetMs: e.REPLY_BUDGET_MS,
     logLevel: e.LOG_LEVEL,
     maintenance: { pushLogRetentionH: e.PUSH_LOG_RETENTION_H, everyMs: e.DB_MAINTENANCE_MS },
+    /** Facts that answers state ({{hotline}} in the knowledge base; platform/facts.ts). */
+    hotline: e.SERVICE_HOTLINE,
     desk: {
       hours: e.DESK_HOURS,
       timeZone: e.DESK_TIMEZONE,

@@ -23,6 +23,7 @@ import { outboxModule } from './outbox/outbox.module.js';
 import type { OutboxWorker } from './outbox/outbox.worker.js';
 import { createLocalBus, createRedisBus, type Bus } from './platform/bus.js';
 import type { Logger } from './platform/logger.js';
+import { describeHours } from './desk/hours.js';
 import { unsubscribeAll, type Job, type Unsubscribe } from './platform/module.js';
 import { closeRedis, connectRedis } from './platform/redis.js';
 import { redisNamespace } from './platform/redis-namespace.js';
@@ -159,7 +160,8 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     });
     let bot = overrides.bot;
     if (!bot) {
-      const started = await botModule({ db, bus, logger, cacheDir: resolve(config.cacheDir), publicBaseUrl: config.publicBaseUrl });
+      const facts = { hotline: config.hotline, deskHours: describeHours(config.desk.hours, config.desk.timeZone) };
+      const started = await botModule({ db, bus, logger, cacheDir: resolve(config.cacheDir), publicBaseUrl: config.publicBaseUrl, facts });
       bot = started.bot;
       shutdown.add('bot', () => started.close());
     }

@@ -29,7 +29,6 @@ describe(`the bot through /wechat (${testMode()})`, () => {
 
   it.each([
     ['客服热线电话是多少', '400-658-6000'],
-    ['密码忘了咋办', '邮箱'],
     ['服务编码在哪查', '全称'],
     ['谁可以预约服务', 'VIP'],
     ['加密狗插上了识别不到', '驱动'],
@@ -40,6 +39,13 @@ describe(`the bot through /wechat (${testMode()})`, () => {
     const answer = await user().ask(question);
     expect(answer).toContain(fact);
     expect(answer).toContain('有用');
+  });
+
+  it('lists both readings of an ambiguous "密码忘了咋办": the platform password, and a GS user’s that an administrator resets', async () => {
+    const reply = await user().ask('密码忘了咋办');
+    expect(reply).toContain('您是不是想问');
+    expect(reply).toContain('忘记登录密码怎么办？');
+    expect(reply).toMatch(/操作员|管理员|GS/);
   });
 
   it('counts a hit, and "有用" right after the answer as a thumbs up', async () => {

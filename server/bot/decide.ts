@@ -1,5 +1,6 @@
 import type { Ranked } from './types.js';
 import type { IntentName } from './types.js';
+import { fillFacts, type ServiceFacts } from '../platform/facts.js';
 import { botTexts } from './texts.js';
 
 /**
@@ -33,7 +34,8 @@ export type Decision =
   | { kind: 'none'; text: string; confidence: number }
   | { kind: 'chitchat'; text: string }
   | { kind: 'handoff' }
-  | { kind: 'feedback'; turnId: number; value: 'up' | 'down'; text: string }
+  /** onList: the rating is of a "您是不是想问" list, so no entry's thumbs count it. */
+  | { kind: 'feedback'; turnId: number; value: 'up' | 'down'; text: string; onList: boolean }
   | { kind: 'intent'; intent: 'thanks' | 'end'; text: string };
 
 export interface DecideInput {
@@ -45,6 +47,8 @@ export interface DecideInput {
   now: Date;
   /** A link is made absolute against this (the server's public address). */
   publicBaseUrl?: string;
+  /** Fills {{hotline}} and {{desk_hours}} in answers; placeholders stay as written without it. */
+  facts?: ServiceFacts;
 }
 
 /** Feedback counts only right after an answer: within this long, and once. */
@@ -69,6 +73,12 @@ export function needsPrevious(question: string, nlu: NluView): boolean {
 }
 
 export function decide(i: DecideInput): Decision {
+  const d = decideRaw(i);
+  if (!i.facts || !('text' in d)) return d;
+  return { ...d, text: fillFacts(d.text, i.facts) };
+}
+
+function decideRaw(i: DecideInput): Decision {
   const q = i.question.trim();
   const compact = q.replace(/[\s。.!！?？~～]/g, '');
 
@@ -81,12 +91,16 @@ export function decide(i: DecideInput): Decision {
     return { kind: 'answer', entryId: id, text: answerText(entry, i.publicBaseUrl), confidence: 1, via: 'suggestion' };
   }
 
-  // 2. "有用"/"没用" right after an answer.
-  const canRate = i.previous?.band === 'answer' && i.previous.feedback === null && within(i.previous.at, i.now, FEEDBACK_WINDOW_MS);
-  if (canRate) {
-    const value = UP.has(compact) ? 'up' : DOWN.has(compact) ? 'down' : feedbackIntent(i.nlu, compact);
-    if (value) return { kind: 'feedback', turnId: i.previous!.id, value, text: value === 'up' ? botTexts.thanksForUp : botTexts.sorryForDown };
+  // 2. "有用"/"没用" right after an answer or a list: feedback, never a question.
+  const rating = UP.has(compact) ? 'up' : DOWN.has(compact) ? 'down' : feedbackIntent(i.nlu, compact);
+  const prev = i.previous;
+  if (rating && prev && (prev.band === 'answer' || prev.band === 'suggest') && prev.feedback === null && within(prev.at, i.now, FEEDBACK_WINDOW_MS)) {
+    const onList = prev.band === 'suggest';
+    const text = onList ? (rating === 'up' ? botTexts.thanksForListUp : botTexts.sorryForListDown) : rating === 'up' ? botTexts.thanksForUp : botTexts.sorryForDown;
+    return { kind: 'feedback', turnId: prev.id, value: rating, text, onList };
   }
+  // A bare "有用"/"没用" with nothing to rate is still feedback: thanked, never logged as unanswered.
+  if (UP.has(compact) || DOWN.has(compact)) return { kind: 'chitchat', text: botTexts.feedbackWithoutContext };
 
   // 3. A request for a human, in natural words ("我要转人工"). A question about the service
   // ("怎么预约技术人员", "没登录能转人工吗") with a strong FAQ match is answered instead.

@@ -1,6 +1,7 @@
 import type { Bot, BotAnswer, BotTurnRecord, Turn } from '../chat/ports.js';
 import type { Db } from '../db/client.js';
 import type { Bus } from '../platform/bus.js';
+import type { ServiceFacts } from '../platform/facts.js';
 import type { Logger } from '../platform/logger.js';
 import { decide, needsPrevious, type Decision } from './decide.js';
 import { loadIndexDocs, loadSynonyms } from '../kb/kb.service.js';
@@ -16,6 +17,8 @@ export interface KbBotOptions {
   nlu: Nlu;
   /** Links in answers are made absolute against it. */
   publicBaseUrl?: string;
+  /** Filled into answers and the bot's own texts when a reply is sent. */
+  facts: ServiceFacts;
   now?: () => number;
 }
 
@@ -81,6 +84,7 @@ export class KbBot implements Bot {
       entry: (id) => entries.get(String(id)),
       now: new Date(this.now()),
       publicBaseUrl: this.o.publicBaseUrl,
+      facts: this.o.facts,
     });
     const turnRecord = await this.record(question, d);
     const answer: BotAnswer = d.kind === 'handoff' ? { text: '', handoff: true, band: 'handoff' } : { text: d.text, band: d.kind };
@@ -135,7 +139,7 @@ export class KbBot implements Bot {
         ledger.logUnanswered(question);
         return { question, band: 'none', score: d.confidence };
       case 'feedback':
-        await recordFeedback(this.o.db, d.turnId, d.value);
+        await recordFeedback(this.o.db, d.turnId, d.value, { countForEntry: !d.onList });
         return null;
       default:
         return { question, band: d.kind === 'chitchat' ? 'chitchat' : 'intent' };

@@ -55,4 +55,6 @@ export interface Ranked {
   /** Calibrated confidence in [0, 1] that hits[0] is right; the bands are thresholds on it. */
   confidence: number;
   band: Band;
+  /** The query is, after the fold, one of hits[0]'s own questions: answered directly. */
+  exact?: boolean;
 }

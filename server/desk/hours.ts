@@ -64,3 +64,23 @@ function localTime(now: Date, timeZone: string): { day: number; minute: number }
 }
 
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+
+const DAY_ORDER = [1, 2, 3, 4, 5, 6, 0];
+
+/** DESK_HOURS in words, as a customer reads it: "周一至周五 08:30-17:30，周六 09:00-12:00", or "7×24 小时". */
+export function describeHours(spec: string, timeZone: string): string {
+  const s = parseHours(spec, timeZone);
+  if (s.always) return '7×24 小时';
+  const windowsOf = (d: number) => s.days[d]!.map((w) => `${hhmm(w.from)}-${hhmm(w.to)}`).join('、');
+  const parts: string[] = [];
+  // Consecutive days (Monday first) with the same windows read as one range.
+  for (let i = 0; i < 7; ) {
+    const w = windowsOf(DAY_ORDER[i]!);
+    let j = i;
+    while (j + 1 < 7 && windowsOf(DAY_ORDER[j + 1]!) === w) j++;
+    if (w) parts.push(`${DAY_NAMES[DAY_ORDER[i]!]}${j > i ? `至${DAY_NAMES[DAY_ORDER[j]!]}` : ''} ${w}`);
+    i = j + 1;
+  }
+  const zone = timeZone === 'Asia/Shanghai' ? '' : `（${timeZone} 时间）`;
+  return parts.join('，') + zone;
+}

@@ -5,7 +5,8 @@ import { BadRequest, NotFound } from '../http/errors.js';
 import { lockCandidatesOf } from './candidates.repo.js';
 import { inOrder } from './entries.repo.js';
 import { entryInputSchema, parseOrThrow, type EntryInput } from './entry-input.js';
-import { assertQuestionIsNew, changed, insertEntryWithSimilar, type EntryDetail, type KbDeps, type Page } from './kb.service.js';
+import { assertQuestionsFree } from './question-owner.js';
+import { changed, insertEntryWithSimilar, type EntryDetail, type KbDeps, type Page } from './kb.service.js';
 import { botTurns, faqCandidates } from './schema.js';
 
 /**
@@ -56,7 +57,7 @@ export async function acceptCandidate(deps: KbDeps, candidateId: number, input: 
   const entry = await deps.db.transaction(async (tx) => {
     const candidate = await openCandidate(tx, candidateId);
     const data = parseOrThrow(entryInputSchema, { status: 'published', question: candidate.question, answer: candidate.answer, ...input });
-    await assertQuestionIsNew(tx, data.question);
+    await assertQuestionsFree(tx, [data.question, ...data.similar]);
     const created = await insertEntryWithSimilar(tx, data, 'staff');
     await tx.update(faqCandidates).set({ status: 'accepted', entryId: created.id }).where(eq(faqCandidates.id, candidateId));
     return created;

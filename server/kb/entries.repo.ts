@@ -151,3 +151,25 @@ export async function listWithQuestions(
   ]);
   return { entries, questions };
 }
+
+/** Every question text of the live entries, standard and similar, with its entry's standard question. */
+export async function listLiveQuestionTexts(db: DbOrTx): Promise<{ entryId: number; question: string; text: string }[]> {
+  const [entries, similar] = await inOrder([
+    db.select({ entryId: faqEntries.id, question: faqEntries.question }).from(faqEntries).where(ne(faqEntries.status, 'deleted')),
+    db
+      .select({ entryId: faqQuestions.entryId, question: faqEntries.question, text: faqQuestions.text })
+      .from(faqQuestions)
+      .innerJoin(faqEntries, eq(faqEntries.id, faqQuestions.entryId))
+      .where(ne(faqEntries.status, 'deleted')),
+  ]);
+  return [...entries.map((e) => ({ ...e, text: e.question })), ...similar];
+}
+
+/**
+ * Serialises the writes that add question texts (edits, imports, learned questions) for the rest
+ * of the transaction, on every instance: the check that a text is in no other entry and the
+ * insert must not interleave with another writer's.
+ */
+export async function lockQuestionTexts(db: DbOrTx): Promise<void> {
+  await db.execute(sql`SELECT pg_advisory_xact_lock(727002)`);
+}

@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { BadRequest } from '../http/errors.js';
 import type { DbOrTx } from '../db/client.js';
-import { insertEntries, insertSimilar, listLiveQuestions } from './entries.repo.js';
+import { insertEntries, insertSimilar } from './entries.repo.js';
+import { questionOwners, type QuestionOwner } from './question-owner.js';
 import { LIMITS } from './entry-input.js';
 import { changed, distinctSimilar, type KbDeps } from './kb.service.js';
 import { normalizeQuestion } from './normalize.js';
@@ -44,7 +45,7 @@ export async function importEntries(deps: KbDeps, data: Buffer | Uint8Array, opt
   const status = opts.publish ? 'published' : 'draft';
   opts.onProgress?.(0, total);
   const report = await deps.db.transaction(async (tx) => {
-    const { valid, rejected } = validateRows(rows, await existingQuestions(tx));
+    const { valid, rejected } = validateRows(rows, await questionOwners(tx));
     const entryIds = await storeRows(tx, valid, status, (n) => opts.onProgress?.(rejected.length + n, total));
     return { total, imported: entryIds.length, status, rejected, entryIds } satisfies ImportReport;
   });
@@ -163,12 +164,13 @@ interface ValidRow {
   link: string | null;
 }
 
-async function existingQuestions(db: DbOrTx): Promise<Set<string>> {
-  return new Set((await listLiveQuestions(db)).map((e) => normalizeQuestion(e.question)));
-}
-
-/** Every rule, per row; a row with any problem is rejected with all its reasons. */
-export function validateRows(rows: SheetRow[], existing: Set<string>): { valid: ValidRow[]; rejected: { row: number; reason: string }[] } {
+/**
+ * Every rule, per row; a row with any problem is rejected with all its reasons. `existing` holds
+ * the knowledge base's question texts (question-owner.ts): one question text, one entry, so a
+ * row whose standard or similar question another entry or an earlier row holds is rejected,
+ * naming that entry or row.
+ */
+export function validateRows(rows: SheetRow[], existing: Map<string, QuestionOwner>): { valid: ValidRow[]; rejected: { row: number; reason: string }[] } {
   const valid: ValidRow[] = [];
   const rejected: { row: number; reason: string }[] = [];
   const firstRowOf = new Map<string, number>();
@@ -189,20 +191,30 @@ export function validateRows(rows: SheetRow[], existing: Set<string>): { valid: 
       if ([...(cells[key] ?? '')].length > LIMITS.tag) reasons.push(`${label}超过${LIMITS.tag}字`);
     }
     if ([...(cells.link ?? '')].length > LIMITS.link) reasons.push(`链接超过${LIMITS.link}字`);
+    const distinct = distinctSimilar(question, similar);
     if (norm && reasons.length === 0) {
       const first = firstRowOf.get(norm);
-      if (first !== undefined) reasons.push(`与第${first}行的标准问题重复`);
-      else if (existing.has(norm)) reasons.push('标准问题已存在于知识库');
+      const owner = existing.get(norm);
+      if (first !== undefined) reasons.push(`与第${first}行的问题重复`);
+      else if (owner) reasons.push(`标准问题已在条目 ${owner.entryId}「${owner.question}」中`);
+      for (const text of distinct) {
+        const key = normalizeQuestion(text);
+        const firstSimilar = firstRowOf.get(key);
+        const ownerSimilar = existing.get(key);
+        if (firstSimilar !== undefined) reasons.push(`相似问题「${text}」与第${firstSimilar}行的问题重复`);
+        else if (ownerSimilar) reasons.push(`相似问题「${text}」已在条目 ${ownerSimilar.entryId}「${ownerSimilar.question}」中`);
+      }
     }
     if (reasons.length) {
       rejected.push({ row, reason: reasons.join('；') });
       continue;
     }
     firstRowOf.set(norm, row);
+    for (const text of distinct) firstRowOf.set(normalizeQuestion(text), row);
     valid.push({
       row,
       question,
-      similar: distinctSimilar(question, similar),
+      similar: distinct,
       answer,
       product: cells.product ?? '',
       module: cells.module ?? '',

@@ -1,9 +1,10 @@
 import { asc } from 'drizzle-orm';
 import type { Page } from '../../common/kb-api.js';
 import type { Db, DbOrTx } from '../db/client.js';
-import { BadRequest, NotFound } from '../http/errors.js';
+import { NotFound } from '../http/errors.js';
 import type { Bus } from '../platform/bus.js';
-import { deleteSimilar, findLiveEntry, insertEntries, insertSimilar, listLiveEntries, listLiveQuestions, listWithQuestions, listSimilarOf, updateEntryFields, type Entry, type SimilarQuestion } from './entries.repo.js';
+import { assertQuestionsFree } from './question-owner.js';
+import { deleteSimilar, findLiveEntry, insertEntries, insertSimilar, listLiveEntries, listWithQuestions, listSimilarOf, updateEntryFields, type Entry, type SimilarQuestion } from './entries.repo.js';
 import type { ChitchatSeedEntry, IndexDoc, SynonymTable } from './content.js';
 import { entryInputSchema, entryPatchSchema, parseOrThrow, type EntryData, type EntryInput, type EntryPatch } from './entry-input.js';
 import { normalizeQuestion } from './normalize.js';
@@ -48,7 +49,7 @@ export async function getEntry(db: DbOrTx, id: number): Promise<EntryDetail> {
 export async function createEntry(deps: KbDeps, input: EntryInput): Promise<EntryDetail> {
   const data = parseOrThrow(entryInputSchema, input);
   const entry = await deps.db.transaction(async (tx) => {
-    await assertQuestionIsNew(tx, data.question);
+    await assertQuestionsFree(tx, [data.question, ...data.similar]);
     return insertEntryWithSimilar(tx, data, 'staff');
   });
   await changed(deps, 'entry.created');
@@ -61,9 +62,10 @@ export async function updateEntry(deps: KbDeps, id: number, patch: EntryPatch): 
   const entry = await deps.db.transaction(async (tx) => {
     const current = await findLiveEntry(tx, id);
     if (!current) throw new NotFound('faq entry', id);
-    if (data.question !== undefined && normalizeQuestion(data.question) !== normalizeQuestion(current.question)) {
-      await assertQuestionIsNew(tx, data.question, id);
-    }
+    // Only the texts this edit adds: an entry may keep what it held before the rule.
+    const held = new Set([current.question, ...(await listSimilarOf(tx, id)).map((q) => q.text)].map(normalizeQuestion));
+    const added = [...(data.question !== undefined ? [data.question] : []), ...(data.similar ?? [])].filter((t) => !held.has(normalizeQuestion(t)));
+    if (added.length > 0) await assertQuestionsFree(tx, added, id);
     const { similar, ...fields } = data;
     await updateEntryFields(tx, id, fields);
     if (similar) await replaceSimilar(tx, id, data.question ?? current.question, similar);
@@ -144,13 +146,6 @@ function pageOf(q: EntryQuery): { page: number; pageSize: number } {
   const page = Math.max(1, Math.floor(q.page ?? 1) || 1);
   const pageSize = Math.min(100, Math.max(1, Math.floor(q.pageSize ?? 20) || 20));
   return { page, pageSize };
-}
-
-/** Rule: no two live entries share a standard question (compared normalised). */
-export async function assertQuestionIsNew(db: DbOrTx, question: string, exceptId?: number): Promise<void> {
-  const norm = normalizeQuestion(question);
-  const clash = (await listLiveQuestions(db)).find((e) => e.id !== exceptId && normalizeQuestion(e.question) === norm);
-  if (clash) throw new BadRequest(`标准问题已存在（条目 ${clash.id}）`, 'duplicate_question');
 }
 
 /** Inserts one entry and its similar questions (deduplicated, without the standard question itself). */

@@ -40,17 +40,27 @@ describe('validateRows', () => {
     ['a long answer', row(2, 'q', 'x'.repeat(5001)), '答案超过5000字'],
     ['a long module', row(2, 'q', 'a', { module: 'm'.repeat(51) }), '模块超过50字'],
     ['too many similar questions', row(2, 'q', 'a', { similar: Array.from({ length: 201 }, (_, i) => `s${i}`).join('|') }), '相似问题超过200条'],
-    ['an existing question', row(2, '已有的问题！', 'a'), '标准问题已存在于知识库'],
+    ['an existing question', row(2, '已有的问题！', 'a'), '标准问题已在条目 7「已有的问题？」中'],
+    ['a similar question another entry holds', row(2, '新问题', 'a', { similar: '别的问法|已有的 问题' }), '相似问题「已有的 问题」已在条目 7「已有的问题？」中'],
   ])('rejects %s', (_name, r, reason) => {
-    expect(validateRows([r], new Set(['已有的问题'])).rejected).toEqual([{ row: 2, reason }]);
+    expect(validateRows([r], new Map([['已有的问题', { entryId: 7, question: '已有的问题？' }]])).rejected).toEqual([{ row: 2, reason }]);
   });
 
   it('rejects a later duplicate of a valid row, but not of a rejected one', () => {
-    const { valid, rejected } = validateRows([row(2, '问题甲', ''), row(3, '问题甲', '答'), row(4, '问题甲。', '答')], new Set());
+    const { valid, rejected } = validateRows([row(2, '问题甲', ''), row(3, '问题甲', '答'), row(4, '问题甲。', '答')], new Map());
     expect(valid.map((v) => v.row)).toEqual([3]);
     expect(rejected).toEqual([
       { row: 2, reason: '答案为空' },
-      { row: 4, reason: '与第3行的标准问题重复' },
+      { row: 4, reason: '与第3行的问题重复' },
+    ]);
+  });
+
+  it('rejects a row whose question is an earlier row’s similar question, and the other way round', () => {
+    const { valid, rejected } = validateRows([row(2, '问题甲', '答', { similar: '问法乙' }), row(3, '问法乙', '答'), row(4, '问题丙', '答', { similar: '问题甲' })], new Map());
+    expect(valid.map((v) => v.row)).toEqual([2]);
+    expect(rejected).toEqual([
+      { row: 3, reason: '与第2行的问题重复' },
+      { row: 4, reason: '相似问题「问题甲」与第2行的问题重复' },
     ]);
   });
 });

@@ -65,15 +65,17 @@ export async function lastTurn(db: DbOrTx, conversationId: number): Promise<BotT
  * Thumbs up or down on the answer of a turn. Counted once per turn, on the turn's entry:
  * returns false (and counts nothing) when the turn already has feedback or answered no entry.
  */
-export async function recordFeedback(db: Db, turnId: number, value: 'up' | 'down'): Promise<boolean> {
+export async function recordFeedback(db: Db, turnId: number, value: 'up' | 'down', opts: { countForEntry?: boolean } = {}): Promise<boolean> {
+  const countForEntry = opts.countForEntry ?? true;
   return db.transaction(async (tx) => {
     const [turn] = await tx
       .update(botTurns)
       .set({ feedback: value })
-      .where(and(eq(botTurns.id, turnId), isNull(botTurns.feedback), isNotNull(botTurns.entryId)))
+      .where(and(eq(botTurns.id, turnId), isNull(botTurns.feedback), countForEntry ? isNotNull(botTurns.entryId) : undefined))
       .returning({ entryId: botTurns.entryId });
-    if (!turn?.entryId) return false;
-    await incrementThumbs(tx, turn.entryId, value);
+    if (!turn) return false;
+    // A rating of a suggestion list is kept on its turn; no single entry earned it.
+    if (countForEntry && turn.entryId) await incrementThumbs(tx, turn.entryId, value);
     return true;
   });
 }

@@ -3,7 +3,8 @@ import type { Db, DbOrTx } from '../db/client.js';
 import { BadRequest, NotFound } from '../http/errors.js';
 import { findLiveEntry, insertSimilar, listSimilarOf } from './entries.repo.js';
 import { entryInputSchema, parseOrThrow, type EntryInput } from './entry-input.js';
-import { assertQuestionIsNew, changed, getEntry, insertEntryWithSimilar, type EntryDetail, type KbDeps, type Page } from './kb.service.js';
+import { assertQuestionsFree } from './question-owner.js';
+import { changed, getEntry, insertEntryWithSimilar, type EntryDetail, type KbDeps, type Page } from './kb.service.js';
 import { bigramSet, jaccard, normalizeQuestion } from './normalize.js';
 import { unansweredQuestions } from './schema.js';
 import { bumpCluster, insertCluster, openClustersInLengths, openClusterTextsInLengths, writeClusters, type UnansweredCluster } from './unanswered.repo.js';
@@ -105,7 +106,10 @@ export async function attachToEntry(deps: KbDeps, unansweredId: number, entryId:
     const target = await findLiveEntry(tx, entryId);
     if (!target) throw new NotFound('faq entry', entryId);
     const known = new Set([target.question, ...(await listSimilarOf(tx, entryId)).map((q) => q.text)].map(normalizeQuestion));
-    if (!known.has(cluster.normalized)) await insertSimilar(tx, [{ entryId, text: cluster.text, source: 'learned' }]);
+    if (!known.has(cluster.normalized)) {
+      await assertQuestionsFree(tx, [cluster.text], entryId);
+      await insertSimilar(tx, [{ entryId, text: cluster.text, source: 'learned' }]);
+    }
     await closeCluster(tx, unansweredId, 'attached', entryId);
     return getEntry(tx, entryId);
   });
@@ -125,7 +129,7 @@ export async function createEntryFrom(
   const entry = await deps.db.transaction(async (tx) => {
     const cluster = await openCluster(tx, unansweredId);
     const data = parseOrThrow(entryInputSchema, { status: 'published', ...input, question: input.question ?? cluster.text });
-    await assertQuestionIsNew(tx, data.question);
+    await assertQuestionsFree(tx, [data.question, ...data.similar, cluster.text]);
     const created = await insertEntryWithSimilar(tx, data, 'staff');
     const known = new Set([created.question, ...created.similar.map((q) => q.text)].map(normalizeQuestion));
     if (!known.has(cluster.normalized)) await insertSimilar(tx, [{ entryId: created.id, text: cluster.text, source: 'learned' }]);

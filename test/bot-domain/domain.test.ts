@@ -6,26 +6,32 @@ import type { DomainCase, FaqSeedEntry, SynonymTable } from '../../server/bot/ty
 
 /**
  * Our own domain set: questions typed the way customers type, against the shipped seed.
- * In scope: the right entry in the answer band, or in the top 3 of the suggest band.
+ * In scope: the right entry in the answer band, or in the top 3 of the suggest band; a direct
+ * answer with another entry is a confident wrong answer, the failure that costs most.
  * Out of scope: never answered with an FAQ entry.
+ * platform, finance and ops are the dev cases the answer gate was chosen on (answer-gate.ts);
+ * the other files are held out.
  */
 const seedDir = fromRoot('server', 'bot', 'seed');
 const entries: FaqSeedEntry[] = readdirSync(seedDir)
   .filter((f) => /^faq-.*\.json$/.test(f))
   .flatMap((f) => JSON.parse(readFileSync(`${seedDir}/${f}`, 'utf8')) as FaqSeedEntry[]);
 const synonyms = JSON.parse(readFileSync(`${seedDir}/synonyms.json`, 'utf8')) as SynonymTable;
-const load = (name: string) => JSON.parse(readFileSync(fromRoot('test', 'bot-domain', `${name}.json`), 'utf8')) as DomainCase[];
-const inScope = ['platform', 'finance', 'ops'].flatMap(load);
-const outOfScope = load('oos');
+const domainFiles = readdirSync(fromRoot('test', 'bot-domain')).filter((f) => f.endsWith('.json'));
+const load = (file: string) => JSON.parse(readFileSync(fromRoot('test', 'bot-domain', file), 'utf8')) as DomainCase[];
+const inScope = domainFiles.filter((f) => !f.startsWith('oos')).flatMap(load);
+const heldOut = domainFiles.filter((f) => !f.startsWith('oos') && !['platform.json', 'finance.json', 'ops.json'].includes(f)).flatMap(load);
+const outOfScope = domainFiles.filter((f) => f.startsWith('oos')).flatMap(load);
 const retriever = buildRetriever(
   entries.flatMap((e) => [e.question, ...e.similar].map((text) => ({ entryId: e.id, text }))),
   { synonyms },
 );
 
 describe('the domain question set', () => {
-  it('has at least 150 in-scope and 50 out-of-scope questions', () => {
-    expect(inScope.length).toBeGreaterThanOrEqual(150);
-    expect(outOfScope.length).toBeGreaterThanOrEqual(50);
+  it('has at least 300 in-scope and 80 out-of-scope questions', () => {
+    expect(inScope.length).toBeGreaterThanOrEqual(300);
+    expect(heldOut.length).toBeGreaterThanOrEqual(300);
+    expect(outOfScope.length).toBeGreaterThanOrEqual(80);
     expect(outOfScope.every((c) => c.expectedId === null)).toBe(true);
   });
 
@@ -40,7 +46,28 @@ describe('the domain question set', () => {
     expect(inScope.filter((c) => !ids.has(c.expectedId!))).toEqual([]);
   });
 
-  it('serves at least 90% of in-scope questions with the right entry', () => {
+  it.each([
+    ['all', inScope],
+    ['held-out', heldOut],
+  ] as const)('gives at most 2%% of the %s in-scope questions a confident wrong answer', (_name, cases) => {
+    const wrong = cases
+      .map((c) => ({ c, r: retriever.rank(c.question, 1) }))
+      .filter(({ c, r }) => r.band === 'answer' && r.hits[0]?.entryId !== c.expectedId)
+      .map(({ c, r }) => `${c.question} → ${r.hits[0]?.text} (want ${c.expectedId})`);
+    expect(wrong.length / cases.length, wrong.join('\n')).toBeLessThanOrEqual(0.02);
+  });
+
+  it('answers every standard and similar question of the seed, typed exactly, with its own entry', () => {
+    const missed = entries.flatMap((e) =>
+      [e.question, ...e.similar].filter((q) => {
+        const r = retriever.rank(q, 1);
+        return !(r.band === 'answer' && r.hits[0]?.entryId === e.id && r.exact);
+      }).map((q) => `${e.id}: ${q}`),
+    );
+    expect(missed).toEqual([]);
+  });
+
+  it('serves at least 80% of in-scope questions with the right entry', () => {
     const missed: string[] = [];
     for (const c of inScope) {
       const r = retriever.rank(c.question, 5);
@@ -50,7 +77,7 @@ describe('the domain question set', () => {
       if (!served) missed.push(`${c.question} → ${r.band} ${r.hits[0]?.entryId} (want ${c.expectedId})`);
     }
     const rate = 1 - missed.length / inScope.length;
-    expect(rate, missed.slice(0, 20).join('\n')).toBeGreaterThanOrEqual(0.9);
+    expect(rate, missed.slice(0, 20).join('\n')).toBeGreaterThanOrEqual(0.8);
   });
 
   it('answers at most 10% of out-of-scope questions with an FAQ entry', () => {

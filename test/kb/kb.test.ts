@@ -79,7 +79,30 @@ describe(`the knowledge base service (${testMode()})`, () => {
 
   it('refuses a second entry with the same standard question, compared normalised', async () => {
     await createEntry(deps, { question: '积分是什么', answer: '积分说明' });
-    await expect(createEntry(deps, { question: '积分是什么？', answer: 'x' })).rejects.toMatchObject({ status: 400, code: 'duplicate_question' });
+    await expect(createEntry(deps, { question: '积分是什么？', answer: 'x' })).rejects.toMatchObject({ status: 409, code: 'duplicate_question' });
+  });
+
+  it('keeps one question text in one entry: a similar question another entry holds is refused, naming that entry', async () => {
+    const held = await createEntry(deps, { question: '总账怎么结账', similar: ['月末结账怎么弄'], answer: '结账说明' });
+    const other = await createEntry(deps, { question: '报表怎么出', answer: '报表说明' });
+    const refused = { status: 409, code: 'duplicate_question', message: expect.stringContaining(`条目 ${held.id}「总账怎么结账」`) };
+    // As a new entry's similar question, its standard question, or one added by an edit.
+    await expect(createEntry(deps, { question: '结账的问题', similar: ['月末结账怎么弄！'], answer: 'x' })).rejects.toMatchObject(refused);
+    await expect(createEntry(deps, { question: '月末 结账怎么弄', answer: 'x' })).rejects.toMatchObject(refused);
+    await expect(updateEntry(deps, other.id, { similar: ['报表在哪', '总账怎么结账？'] })).rejects.toMatchObject(refused);
+    await expect(updateEntry(deps, other.id, { question: '月末结账怎么弄' })).rejects.toMatchObject(refused);
+    expect((await getEntry(deps.db, other.id)).similar).toEqual([]);
+    // The entry that holds a text may keep it through its own edits.
+    const kept = await updateEntry(deps, held.id, { similar: ['月末结账怎么弄', '结账按钮在哪'] });
+    expect(kept.similar.map((q) => q.text)).toEqual(['月末结账怎么弄', '结账按钮在哪']);
+  });
+
+  it('lets only one of two concurrent edits take the same new question text', async () => {
+    const a = await createEntry(deps, { question: '并发甲', answer: 'a' });
+    const b = await createEntry(deps, { question: '并发乙', answer: 'b' });
+    const results = await Promise.allSettled([updateEntry(deps, a.id, { similar: ['同一个新问法'] }), updateEntry(deps, b.id, { similar: ['同一个新问法'] })]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['duplicate_question']);
   });
 
   it('refuses an entry without an answer, with a Chinese reason', async () => {

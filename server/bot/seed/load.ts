@@ -4,6 +4,8 @@ import { isNotNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { Bus } from '../../platform/bus.js';
 import { distinctSimilar } from '../../kb/kb.service.js';
+import { normalizeQuestion } from '../../kb/normalize.js';
+import { questionOwners } from '../../kb/question-owner.js';
 import { inOrder, INSERT_CHUNK } from '../../kb/entries.repo.js';
 import { chitchatEntries, faqEntries, faqQuestions, synonyms } from '../../kb/schema.js';
 import type { ChitchatSeedEntry, FaqSeedEntry, SynonymTable } from '../types.js';
@@ -39,7 +41,13 @@ export async function seedKnowledge(db: Db, opts: { seedDir: string; bus?: Bus }
 
     let entriesAdded = 0;
     let questionsAdded = 0;
-    const newFaq = seed.faq.filter((e) => !haveEntry.has(e.id));
+    // One question text, one entry: a shipped question that staff already gave to an entry of
+    // their own stays theirs (an entry whose standard question is taken is not added at all).
+    const owners = await questionOwners(tx);
+    const free = (text: string) => !owners.has(normalizeQuestion(text));
+    const newFaq = seed.faq
+      .filter((e) => !haveEntry.has(e.id) && free(e.question))
+      .map((e) => ({ ...e, similar: (e.similar ?? []).filter(free) }));
     for (let i = 0; i < newFaq.length; i += INSERT_CHUNK) {
       const chunk = newFaq.slice(i, i + INSERT_CHUNK);
       const inserted = await tx
