@@ -29,19 +29,20 @@ const synonyms = JSON.parse(readFileSync(`${seedDir}/synonyms.json`, 'utf8')) as
 const docs: IndexDoc[] = entries.flatMap((e) => [e.question, ...e.similar].map((text) => ({ entryId: e.id, text })));
 const retriever = buildRetriever(docs, { synonyms });
 
-const samples: Array<{ right: boolean; confident: boolean; signals: NonNullable<ReturnType<typeof retriever.gateSample>>['signals'] }> = [];
+const SURE = Number(process.env.X_SC ?? 1.01);
+const samples: Array<{ right: boolean; confident: boolean; conf: number; signals: NonNullable<ReturnType<typeof retriever.gateSample>>['signals'] }> = [];
 docs.forEach((d, i) => {
   // The standard question stays in the index; the similar questions play the customers.
   if (i === 0 || docs[i - 1]!.entryId !== d.entryId) return;
   const s = retriever.gateSample(d.text, i);
-  if (s) samples.push({ right: s.topEntry === d.entryId, confident: s.confidence >= THRESHOLDS.answer, signals: s.signals });
+  if (s) samples.push({ right: s.topEntry === d.entryId, confident: s.confidence >= THRESHOLDS.answer, conf: s.confidence, signals: s.signals });
 });
 
 const domainDir = fromRoot('test', 'bot-domain');
 const dev = (['platform', 'finance', 'ops'] as const).flatMap((f) => JSON.parse(readFileSync(`${domainDir}/${f}.json`, 'utf8')) as DomainCase[]);
 const devSamples = dev.map((c) => {
   const s = retriever.gateSample(c.question, -1)!;
-  return { right: s.topEntry === c.expectedId, confident: s.confidence >= THRESHOLDS.answer, signals: s.signals };
+  return { right: s.topEntry === c.expectedId, confident: s.confidence >= THRESHOLDS.answer, conf: s.confidence, signals: s.signals };
 });
 
 console.log(`Machine: ${os.cpus()[0]?.model} x ${os.cpus().length}, Node ${process.version}`);
@@ -51,7 +52,7 @@ function sweep(label: string, set: typeof samples): number {
   console.log('maxUncovered  direct  right  wrong  wrong share  utility');
   let best = { value: VALUES[0]!, right: -1 };
   for (const value of VALUES) {
-    const direct = set.filter((s) => s.confident && !objection(s.signals, { maxUncovered: value }));
+    const direct = set.filter((s) => s.confident && !objection(s.signals, s.conf, { maxUncovered: value, sureConfidence: SURE }));
     const right = direct.filter((s) => s.right).length;
     const wrong = direct.length - right;
     const utility = right - WRONG_COST * wrong;

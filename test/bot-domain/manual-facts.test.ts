@@ -71,8 +71,12 @@ const CASES: [string, string[]][] = [
   ["服务编号和服务编码是一样的吗", ["同一"]],
   ["网页上智能客服在哪里", ["屏幕右方"]],];
 
-/** A held-out set may miss a few; below this share the seed has lost a fact or a way to ask for it. */
-const MIN_ANSWERED_WITH_FACT = 0.9;
+/**
+ * A held-out set may miss a few; below this share the seed has lost a fact or a way to ask for it.
+ * 0.85 since the answer gate (precision before recall) turns a weak match into a list: a few
+ * paraphrases that were answered directly now get a list with the right entry first.
+ */
+const MIN_ANSWERED_WITH_FACT = 0.85;
 
 const compact = (s: string) => s.replace(/\s/g, '');
 

@@ -13,15 +13,17 @@ import type { PrecisionSignals } from './precision.js';
  */
 export interface AnswerGate {
   maxUncovered: number;
+  /** At or above this confidence, the uncovered share no longer objects: the match is strong on its own. */
+  sureConfidence: number;
 }
 
-export const ANSWER_GATE: AnswerGate = { maxUncovered: 0.4 };
+export const ANSWER_GATE: AnswerGate = { maxUncovered: 0.3, sureConfidence: 0.2 };
 
 /** Why the best entry is not a direct answer, or null when it may be one. */
-export function objection(s: PrecisionSignals, gate: AnswerGate = ANSWER_GATE): 'topic' | 'reversal' | 'definition' | 'uncovered' | null {
+export function objection(s: PrecisionSignals, confidence: number, gate: AnswerGate = ANSWER_GATE): 'topic' | 'reversal' | 'definition' | 'uncovered' | null {
   if (s.topic) return 'topic';
   if (s.reversal) return 'reversal';
   if (s.definition) return 'definition';
-  if (s.uncovered > gate.maxUncovered) return 'uncovered';
+  if (s.uncovered > gate.maxUncovered && confidence < gate.sureConfidence) return 'uncovered';
   return null;
 }

@@ -87,7 +87,7 @@ export function buildRetriever(docs: IndexDoc[], opts: RetrieverOptions = {}): R
     const topEntry = docs[top.doc]!.entryId;
     const signals = precision.signals(q, topEntry, exclude);
     let band = bandOf(confidence);
-    if (band === 'answer' && objection(signals, gate)) band = 'suggest';
+    if (band === 'answer' && objection(signals, confidence, gate)) band = 'suggest';
     const kept = band === 'suggest' ? ordered.filter((o) => precision.related(q, docs[o.doc]!.entryId)) : ordered;
     if (band === 'suggest' && kept.length === 0) band = 'none';
     const hits: Hit[] = (kept.length > 0 ? kept : ordered).slice(0, k).map(({ doc, score }) => ({ entryId: docs[doc]!.entryId, score, text: docs[doc]!.text }));
