@@ -11,7 +11,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import os from 'node:os';
-import { objection } from '../server/bot/retrieval/answer-gate.js';
+import { ANSWER_GATE, objection } from '../server/bot/retrieval/answer-gate.js';
 import { THRESHOLDS, buildRetriever } from '../server/bot/retrieval/index.js';
 import type { DomainCase, FaqSeedEntry, IndexDoc, SynonymTable } from '../server/bot/types.js';
 import { fromRoot } from '../server/platform/paths.js';
@@ -29,7 +29,7 @@ const synonyms = JSON.parse(readFileSync(`${seedDir}/synonyms.json`, 'utf8')) as
 const docs: IndexDoc[] = entries.flatMap((e) => [e.question, ...e.similar].map((text) => ({ entryId: e.id, text })));
 const retriever = buildRetriever(docs, { synonyms });
 
-const SURE = Number(process.env.X_SC ?? 1.01);
+const SURE = ANSWER_GATE.sureConfidence;
 const samples: Array<{ right: boolean; confident: boolean; conf: number; signals: NonNullable<ReturnType<typeof retriever.gateSample>>['signals'] }> = [];
 docs.forEach((d, i) => {
   // The standard question stays in the index; the similar questions play the customers.

@@ -158,14 +158,15 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       redisPrefix: `${namespace}:h5:service-code:`,
       profileUrl: `${publicBaseUrl}/auth/wechat?to=${encodeURIComponent('/h5/#/home/profile/applications')}`,
     });
+    // Facts that replies state, from the configuration (platform/facts.ts).
+    const facts = { hotline: config.hotline, deskHours: describeHours(config.desk.hours, config.desk.timeZone) };
     let bot = overrides.bot;
     if (!bot) {
-      const facts = { hotline: config.hotline, deskHours: describeHours(config.desk.hours, config.desk.timeZone) };
       const started = await botModule({ db, bus, logger, cacheDir: resolve(config.cacheDir), publicBaseUrl: config.publicBaseUrl, facts });
       bot = started.bot;
       shutdown.add('bot', () => started.close());
     }
-    const chat = chatModule({ db, bus, logger, bot, human: desk.human, commands: accounts.chatCommands, replyBudgetMs: config.replyBudgetMs });
+    const chat = chatModule({ db, bus, logger, bot, human: desk.human, commands: accounts.chatCommands, replyBudgetMs: config.replyBudgetMs, facts });
 
     const simulated = simulator;
     const auth = authModule({

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import type { Bus } from '../platform/bus.js';
+import type { ServiceFacts } from '../platform/facts.js';
 import type { Logger } from '../platform/logger.js';
 import type { Bot, HumanService } from './ports.js';
 import { PushHandler } from './push-handler.js';
@@ -15,6 +16,8 @@ export interface ChatDeps {
   commands?: ChatCommands;
   /** Hard budget for the passive reply, from the push's arrival. */
   replyBudgetMs: number;
+  /** Filled into replies: platform/facts.ts. */
+  facts: ServiceFacts;
 }
 
 /**
@@ -24,7 +27,7 @@ export interface ChatDeps {
  */
 export function chatModule(deps: ChatDeps) {
   const router = new ConversationRouter(deps.bot, deps.human, undefined, deps.commands);
-  const pushHandler = new PushHandler({ db: deps.db, router, bus: deps.bus, logger: deps.logger, replyBudgetMs: deps.replyBudgetMs });
+  const pushHandler = new PushHandler({ db: deps.db, router, bus: deps.bus, logger: deps.logger, replyBudgetMs: deps.replyBudgetMs, facts: deps.facts });
   return {
     router,
     pushHandler,

@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import type { Bus } from '../platform/bus.js';
+import { fillFacts, type ServiceFacts } from '../platform/facts.js';
 import { hashOpenid, type Logger } from '../platform/logger.js';
 import { dedupeKey, type InboundMessage } from '../wechat/inbound.js';
 import { textReply } from '../wechat/reply.js';
@@ -21,6 +22,8 @@ export interface PushHandlerOptions {
   logger: Logger;
   /** Hard budget for the passive reply, from the push's arrival (WeChat gives up at 5 s). */
   replyBudgetMs: number;
+  /** Filled into every reply ({{hotline}}, {{desk_hours}}): the bot's answers and the chat's own texts. */
+  facts: ServiceFacts;
   now?: () => number;
 }
 
@@ -84,10 +87,13 @@ export class PushHandler {
       customerMessage: { kind: msg.kind, content: summarise(msg), createdAt: new Date(this.now()).toISOString() },
     });
 
-    const routing = this.o.router.route(msg, turn).catch((err: unknown): Reply => {
-      this.o.logger.error({ err, user: hashOpenid(msg.fromUserName) }, 'routing failed');
-      return { type: 'text', content: texts.systemBusy };
-    });
+    const routing = this.o.router
+      .route(msg, turn)
+      .catch((err: unknown): Reply => {
+        this.o.logger.error({ err, user: hashOpenid(msg.fromUserName) }, 'routing failed');
+        return { type: 'text', content: texts.systemBusy };
+      })
+      .then((out) => (out ? { ...out, content: fillFacts(out.content, this.o.facts) } : out));
     const left = this.o.replyBudgetMs - MARGIN_MS - (this.now() - started);
     const outcome = await within(routing, left);
     if (outcome.done) {
