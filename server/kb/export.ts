@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { DbOrTx } from '../db/client.js';
 import { listWithQuestions } from './entries.repo.js';
-import { COLUMNS, SIMILAR_SEPARATOR } from './sheet.js';
+import { COLUMNS, SIMILAR_SEPARATOR, STATUS_LABELS } from './sheet.js';
 
 /** Every live entry (draft and published) as an .xlsx with the import's columns: a round trip imports it back. */
 export async function exportEntries(db: DbOrTx): Promise<Buffer> {
@@ -22,6 +22,7 @@ export async function exportEntries(db: DbOrTx): Promise<Buffer> {
       module: e.module,
       version: e.version,
       link: e.link ?? '',
+      status: STATUS_LABELS[e.status === 'published' ? 'published' : 'draft'],
     });
   }
   sheet.getColumn('answer').alignment = { wrapText: true, vertical: 'top' };

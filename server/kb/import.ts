@@ -8,7 +8,7 @@ import { LIMITS } from './entry-input.js';
 import { changed, distinctSimilar, type KbDeps } from './kb.service.js';
 import { normalizeQuestion } from './normalize.js';
 import { xlsxRows } from './xlsx-rows.js';
-import { columnOf, REQUIRED_COLUMNS, COLUMNS, splitSimilar, type ColumnKey } from './sheet.js';
+import { columnOf, REQUIRED_COLUMNS, COLUMNS, splitSimilar, statusOf, type ColumnKey } from './sheet.js';
 
 /**
  * Import of FAQ entries from .xlsx or .csv: columns 标准问题, 相似问题 (separated by |),
@@ -162,6 +162,8 @@ interface ValidRow {
   module: string;
   version: string;
   link: string | null;
+  /** From the 状态 column; undefined takes the import's default. */
+  status?: 'draft' | 'published';
 }
 
 /**
@@ -191,6 +193,8 @@ export function validateRows(rows: SheetRow[], existing: Map<string, QuestionOwn
       if ([...(cells[key] ?? '')].length > LIMITS.tag) reasons.push(`${label}超过${LIMITS.tag}字`);
     }
     if ([...(cells.link ?? '')].length > LIMITS.link) reasons.push(`链接超过${LIMITS.link}字`);
+    const status = cells.status ? statusOf(cells.status) : undefined;
+    if (cells.status && !status) reasons.push('状态只能是“已发布”或“草稿”');
     const distinct = distinctSimilar(question, similar);
     if (norm && reasons.length === 0) {
       const first = firstRowOf.get(norm);
@@ -220,6 +224,7 @@ export function validateRows(rows: SheetRow[], existing: Map<string, QuestionOwn
       module: cells.module ?? '',
       version: cells.version ?? '',
       link: cells.link || null,
+      status,
     });
   }
   return { valid, rejected };
@@ -233,7 +238,7 @@ async function storeRows(db: DbOrTx, rows: ValidRow[], status: 'draft' | 'publis
     const chunk = rows.slice(i, i + PROGRESS_CHUNK);
     const chunkIds = await insertEntries(
       db,
-      chunk.map((r) => ({ question: r.question, answer: r.answer, link: r.link, product: r.product, module: r.module, version: r.version, status })),
+      chunk.map((r) => ({ question: r.question, answer: r.answer, link: r.link, product: r.product, module: r.module, version: r.version, status: r.status ?? status })),
     );
     await insertSimilar(
       db,

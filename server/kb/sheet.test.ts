@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fromRoot } from '../platform/paths.js';
 import { validateRows } from './import.js';
-import { columnOf, splitSimilar } from './sheet.js';
+import { COLUMNS, columnOf, splitSimilar, statusOf } from './sheet.js';
 
 describe('columnOf', () => {
   it.each([
@@ -27,6 +29,31 @@ describe('splitSimilar', () => {
     ['', []],
   ])('splits %j', (cell, expected) => {
     expect(splitSimilar(cell)).toEqual(expected);
+  });
+});
+
+describe('the 状态 column', () => {
+  it('reads what export writes, and English', () => {
+    expect(['已发布', '草稿', 'published', 'Draft', ' 草稿 '].map(statusOf)).toEqual(['published', 'draft', 'published', 'draft', 'draft']);
+    expect(statusOf('上线')).toBeUndefined();
+  });
+
+  it('rejects a row with an unknown status, and keeps a valid one', () => {
+    const { valid, rejected } = validateRows(
+      [
+        { row: 2, cells: { question: '问一', answer: '答', status: '上线' } },
+        { row: 3, cells: { question: '问二', answer: '答', status: '已发布' } },
+      ],
+      new Map(),
+    );
+    expect(rejected).toEqual([{ row: 2, reason: '状态只能是“已发布”或“草稿”' }]);
+    expect(valid.map((v) => v.status)).toEqual(['published']);
+  });
+
+  it('is named, with every other column export writes, in the console’s import help', () => {
+    const dialog = readFileSync(fromRoot('console', 'src', 'components', 'kb', 'ImportDialog.vue'), 'utf8');
+    const help = /列与导出的文件相同：([^。]*)。/.exec(dialog)?.[1] ?? '';
+    expect(help.split('、').map((c) => c.replace(/（.*$/, ''))).toEqual(COLUMNS.map((c) => c.header));
   });
 });
 

@@ -10,7 +10,19 @@ export const COLUMNS = [
   { key: 'module', header: '模块', aliases: ['模块', 'module'] },
   { key: 'version', header: '版本', aliases: ['版本', 'version'] },
   { key: 'link', header: '链接', aliases: ['链接', 'link'] },
+  // 已发布 or 草稿; blank takes the import's default (draft, or published with --publish / the console's checkbox).
+  { key: 'status', header: '状态', aliases: ['状态', 'status'] },
 ] as const;
+
+/** The 状态 cell: what export writes, and what import reads (English accepted too). */
+export const STATUS_LABELS = { published: '已发布', draft: '草稿' } as const;
+
+export function statusOf(cell: string): 'published' | 'draft' | undefined {
+  const v = cell.trim().toLowerCase();
+  if (v === '已发布' || v === '发布' || v === 'published') return 'published';
+  if (v === '草稿' || v === '未发布' || v === 'draft') return 'draft';
+  return undefined;
+}
 
 export type ColumnKey = (typeof COLUMNS)[number]['key'];
 export const REQUIRED_COLUMNS: ColumnKey[] = ['question', 'answer'];

@@ -47,9 +47,9 @@ describe('the domain question set', () => {
   });
 
   it.each([
-    ['all', inScope],
-    ['held-out', heldOut],
-  ] as const)('gives at most 2%% of the %s in-scope questions a confident wrong answer', (_name, cases) => {
+    { name: 'all', cases: inScope },
+    { name: 'held-out', cases: heldOut },
+  ])('gives at most 2 percent of the $name in-scope questions a confident wrong answer', ({ cases }) => {
     const wrong = cases
       .map((c) => ({ c, r: retriever.rank(c.question, 1) }))
       .filter(({ c, r }) => r.band === 'answer' && r.hits[0]?.entryId !== c.expectedId)

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/client.js';
 import { exportEntries } from '../../server/kb/export.js';
 import { importEntries } from '../../server/kb/import.js';
-import { createEntry, getEntry, loadIndexDocs, searchEntries, type KbDeps } from '../../server/kb/kb.service.js';
+import { createEntry, getEntry, loadIndexDocs, publishEntry, searchEntries, type KbDeps } from '../../server/kb/kb.service.js';
 import { testMode } from '../helpers/mode.js';
 import { openKbFixture } from './fixture.js';
 
@@ -132,7 +132,10 @@ describe(`import and export of the knowledge base (${testMode()})`, () => {
     await expect(importEntries(deps, file)).rejects.toMatchObject({ status: 400, message: expect.stringContaining('缺少必需的列：标准问题、答案') });
   });
 
-  it('exports every entry to .xlsx; importing the export into an empty base gives the same entries', async () => {
+  it('exports every entry to .xlsx with its status; importing the export into an empty base gives the same entries', async () => {
+    // One published entry among the drafts: the 状态 column carries it over, whatever the import's default.
+    const draft = (await searchEntries(deps.db, { pageSize: 100 })).items.find((e) => e.status === 'draft')!;
+    await publishEntry(deps, draft.id);
     const file = await exportEntries(deps.db);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(file as unknown as ExcelJS.Buffer);
@@ -142,8 +145,8 @@ describe(`import and export of the knowledge base (${testMode()})`, () => {
     try {
       const report = await importEntries(other.deps, file, { publish: true });
       expect(report.rejected).toEqual([]);
-      const strip = (e: { question: string; answer: string; product: string; module: string; version: string; link: string | null }) =>
-        [e.question, e.answer, e.product, e.module, e.version, e.link];
+      const strip = (e: { question: string; answer: string; product: string; module: string; version: string; link: string | null; status: string }) =>
+        [e.question, e.answer, e.product, e.module, e.version, e.link, e.status];
       const before = (await searchEntries(deps.db, { pageSize: 100 })).items;
       const after = (await searchEntries(other.database.db, { pageSize: 100 })).items;
       expect(after.map(strip)).toEqual(before.map(strip));

@@ -17,7 +17,7 @@ export interface AnswerGate {
   sureConfidence: number;
 }
 
-export const ANSWER_GATE: AnswerGate = { maxUncovered: 0.3, sureConfidence: 0.2 };
+export const ANSWER_GATE: AnswerGate = { maxUncovered: 0.3, sureConfidence: 0.25 };
 
 /** Why the best entry is not a direct answer, or null when it may be one. */
 export function objection(s: PrecisionSignals, confidence: number, gate: AnswerGate = ANSWER_GATE): 'topic' | 'reversal' | 'definition' | 'uncovered' | null {
