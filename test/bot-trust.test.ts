@@ -4,7 +4,7 @@ import { botTurns, unansweredQuestions } from '../server/db/schema.js';
 import { createEntry } from '../server/kb/kb.service.js';
 import type { Running } from '../server/runtime.js';
 import { freshStorageTarget, testMode } from './helpers/mode.js';
-import { startTestServer } from './helpers/server.js';
+import { simulatedUser, startTestServer } from './helpers/server.js';
 
 /**
  * What a customer can trust the bot for, asked through /wechat: staff's questions answer
@@ -22,15 +22,7 @@ describe(`a bot the customer can trust (${testMode()})`, () => {
     await server?.close();
   });
 
-  const user = () => {
-    const openid = server.simulator!.platform.addUser().openid;
-    const ask = async (text: string) => {
-      const r = await server.simulator!.driver.send(server.simulator!.driver.build.text(openid, text));
-      expect(r.status).toBe(200);
-      return String(r.reply?.Content ?? '');
-    };
-    return { openid, ask };
-  };
+  const user = () => simulatedUser(server);
   const kb = () => ({ db: server.database.db, bus: server.bus });
 
   it('answers a question staff just wrote, typed as written, with that entry: never a list, never chit-chat', async () => {

@@ -5,7 +5,7 @@ import { until } from './helpers/until.js';
 import { createEntry } from '../server/kb/kb.service.js';
 import type { Running } from '../server/runtime.js';
 import { freshStorageTarget, testMode } from './helpers/mode.js';
-import { startTestServer } from './helpers/server.js';
+import { simulatedUser, startTestServer } from './helpers/server.js';
 
 /** The knowledge-base bot, asked through /wechat as a WeChat user would. */
 describe(`the bot through /wechat (${testMode()})`, () => {
@@ -17,15 +17,7 @@ describe(`the bot through /wechat (${testMode()})`, () => {
     await server?.close();
   });
 
-  const user = () => {
-    const openid = server.simulator!.platform.addUser().openid;
-    const ask = async (text: string) => {
-      const r = await server.simulator!.driver.send(server.simulator!.driver.build.text(openid, text));
-      expect(r.status).toBe(200);
-      return String(r.reply?.Content ?? '');
-    };
-    return { openid, ask };
-  };
+  const user = () => simulatedUser(server);
 
   it.each([
     ['客服热线电话是多少', '400-658-6000'],

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Running } from '../../server/runtime.js';
 import { freshStorageTarget, testMode } from '../helpers/mode.js';
-import { startTestServer } from '../helpers/server.js';
+import { simulatedUser, startTestServer } from '../helpers/server.js';
 
 /**
  * The manual's platform facts: each answer must contain the fact asked for,
@@ -90,12 +90,7 @@ describe(`the manual's platform facts through /wechat (${testMode()})`, () => {
   });
 
   /** A new WeChat user per question, so no earlier turn is picked from or rated. */
-  const ask = async (text: string): Promise<string> => {
-    const openid = server.simulator!.platform.addUser().openid;
-    const r = await server.simulator!.driver.send(server.simulator!.driver.build.text(openid, text));
-    expect(r.status).toBe(200);
-    return String(r.reply?.Content ?? '');
-  };
+  const ask = (text: string): Promise<string> => simulatedUser(server).ask(text);
 
   it('has at least 40 paraphrases, none of them a seed question word for word', async () => {
     expect(CASES.length).toBeGreaterThanOrEqual(40);

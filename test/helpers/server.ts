@@ -26,3 +26,21 @@ export async function startTestServer(
   });
   return startServer(config, silentLogger, opts.overrides);
 }
+
+/**
+ * A new WeChat user of the server's built-in simulator: `ask` sends a text push and returns
+ * the passive reply's text, failing unless WeChat got HTTP 200.
+ */
+export function simulatedUser(server: Running): { openid: string; ask(text: string): Promise<string> } {
+  const sim = server.simulator;
+  if (!sim) throw new Error('the server runs no simulator');
+  const openid = sim.platform.addUser().openid;
+  return {
+    openid,
+    async ask(text) {
+      const r = await sim.driver.send(sim.driver.build.text(openid, text));
+      if (r.status !== 200) throw new Error(`the push was answered with HTTP ${r.status}`);
+      return String(r.reply?.Content ?? '');
+    },
+  };
+}

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { openConversationFor, insertMessage } from '../../../server/chat/conversations.repo.js';
 import type { Turn } from '../../../server/chat/ports.js';
@@ -42,6 +43,24 @@ export interface DeskParts {
   /** Every agent offline and every chat closed: a clean desk for the next test. */
   reset(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The desk parts for one test file: opened before its tests, reset before each, closed after.
+ * Returns a getter, since the parts exist only once the file's tests start.
+ */
+export function useDeskParts(config: Parameters<typeof openDeskParts>[0] = {}): () => DeskParts {
+  let parts: DeskParts | undefined;
+  beforeAll(async () => {
+    parts = await openDeskParts(config);
+  });
+  afterAll(async () => {
+    await parts?.close();
+  });
+  beforeEach(async () => {
+    await parts!.reset();
+  });
+  return () => parts!;
 }
 
 export async function openDeskParts(config: { queueTimeoutS?: number; idleTimeoutS?: number; answerTimeoutS?: number; hours?: string } = {}): Promise<DeskParts> {
