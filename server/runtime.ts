@@ -162,7 +162,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     const facts = { hotline: config.hotline, deskHours: describeHours(config.desk.hours, config.desk.timeZone) };
     let bot = overrides.bot;
     if (!bot) {
-      const started = await botModule({ db, bus, logger, cacheDir: resolve(config.cacheDir), publicBaseUrl: config.publicBaseUrl, facts });
+      const started = await botModule({ db, bus, logger, cacheDir: resolve(config.cacheDir), publicBaseUrl: config.publicBaseUrl });
       bot = started.bot;
       shutdown.add('bot', () => started.close());
     }

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from '../db/client.js';
 import type { Bus } from '../platform/bus.js';
-import type { ServiceFacts } from '../platform/facts.js';
 import type { Logger } from '../platform/logger.js';
 import { unsubscribeAll } from '../platform/module.js';
 import { fromRoot } from '../platform/paths.js';
@@ -19,8 +18,6 @@ export interface BotDeps {
   logger: Logger;
   cacheDir: string;
   publicBaseUrl?: string;
-  /** Filled into answers at reply time ({{hotline}}, {{desk_hours}}). */
-  facts: ServiceFacts;
 }
 
 /**
@@ -37,7 +34,7 @@ export async function botModule(deps: BotDeps) {
     readFile(join(seedDir, 'intents.json'), 'utf8').then((t) => JSON.parse(t) as IntentSeed[]),
   ]);
   const nlu = await createNlu({ chitchat, intents, cacheDir: join(deps.cacheDir, 'nlu'), logger: deps.logger });
-  const bot = new KbBot({ db: deps.db, bus: deps.bus, logger: deps.logger, nlu, publicBaseUrl: deps.publicBaseUrl, facts: deps.facts });
+  const bot = new KbBot({ db: deps.db, bus: deps.bus, logger: deps.logger, nlu, publicBaseUrl: deps.publicBaseUrl });
   // Listening before the first load: a change made meanwhile rebuilds the index again.
   const listeners = registerKnowledgeListeners(deps.bus, bot);
   try {

@@ -1,6 +1,5 @@
 import type { Ranked } from './types.js';
 import type { IntentName } from './types.js';
-import { fillFacts, type ServiceFacts } from '../platform/facts.js';
 import { botTexts } from './texts.js';
 
 /**
@@ -47,8 +46,6 @@ export interface DecideInput {
   now: Date;
   /** A link is made absolute against this (the server's public address). */
   publicBaseUrl?: string;
-  /** Fills {{hotline}} and {{desk_hours}} in answers; placeholders stay as written without it. */
-  facts?: ServiceFacts;
 }
 
 /** Feedback counts only right after an answer: within this long, and once. */
@@ -72,13 +69,8 @@ export function needsPrevious(question: string, nlu: NluView): boolean {
   return pickNumber(compact) !== null || UP.has(compact) || DOWN.has(compact) || feedbackIntent(nlu, compact) !== null;
 }
 
+/** The texts keep their {{hotline}}-style placeholders: the push handler fills every reply (platform/facts.ts). */
 export function decide(i: DecideInput): Decision {
-  const d = decideRaw(i);
-  if (!i.facts || !('text' in d)) return d;
-  return { ...d, text: fillFacts(d.text, i.facts) };
-}
-
-function decideRaw(i: DecideInput): Decision {
   const q = i.question.trim();
   const compact = q.replace(/[\s。.!！?？~～]/g, '');
 

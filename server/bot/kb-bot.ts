@@ -1,7 +1,6 @@
 import type { Bot, BotAnswer, BotTurnRecord, Turn } from '../chat/ports.js';
 import type { Db } from '../db/client.js';
 import type { Bus } from '../platform/bus.js';
-import type { ServiceFacts } from '../platform/facts.js';
 import type { Logger } from '../platform/logger.js';
 import { decide, needsPrevious, type Decision } from './decide.js';
 import { loadIndexDocs, loadSynonyms } from '../kb/kb.service.js';
@@ -17,8 +16,6 @@ export interface KbBotOptions {
   nlu: Nlu;
   /** Links in answers are made absolute against it. */
   publicBaseUrl?: string;
-  /** Filled into answers and the bot's own texts when a reply is sent. */
-  facts: ServiceFacts;
   now?: () => number;
 }
 
@@ -84,7 +81,6 @@ export class KbBot implements Bot {
       entry: (id) => entries.get(String(id)),
       now: new Date(this.now()),
       publicBaseUrl: this.o.publicBaseUrl,
-      facts: this.o.facts,
     });
     const turnRecord = await this.record(question, d);
     const answer: BotAnswer = d.kind === 'handoff' ? { text: '', handoff: true, band: 'handoff' } : { text: d.text, band: d.kind };

@@ -62,13 +62,14 @@ export async function updateEntry(deps: KbDeps, id: number, patch: EntryPatch): 
   const entry = await deps.db.transaction(async (tx) => {
     const current = await findLiveEntry(tx, id);
     if (!current) throw new NotFound('faq entry', id);
+    const currentSimilar = await listSimilarOf(tx, id);
     // Only the texts this edit adds: an entry may keep what it held before the rule.
-    const held = new Set([current.question, ...(await listSimilarOf(tx, id)).map((q) => q.text)].map(normalizeQuestion));
+    const held = new Set([current.question, ...currentSimilar.map((q) => q.text)].map(normalizeQuestion));
     const added = [...(data.question !== undefined ? [data.question] : []), ...(data.similar ?? [])].filter((t) => !held.has(normalizeQuestion(t)));
     if (added.length > 0) await assertQuestionsFree(tx, added, id);
     const { similar, ...fields } = data;
     await updateEntryFields(tx, id, fields);
-    if (similar) await replaceSimilar(tx, id, data.question ?? current.question, similar);
+    if (similar) await replaceSimilar(tx, id, data.question ?? current.question, similar, currentSimilar);
     return getEntry(tx, id);
   });
   await changed(deps, 'entry.updated');
@@ -172,8 +173,7 @@ export function distinctSimilar(question: string, similar: string[]): string[] {
   return out;
 }
 
-async function replaceSimilar(db: DbOrTx, entryId: number, question: string, wanted: string[]): Promise<void> {
-  const current = await listSimilarOf(db, entryId);
+async function replaceSimilar(db: DbOrTx, entryId: number, question: string, wanted: string[], current: SimilarQuestion[]): Promise<void> {
   const keep = new Set(distinctSimilar(question, wanted));
   const currentTexts = new Set(current.map((q) => q.text));
   await deleteSimilar(

@@ -66,7 +66,7 @@ describe(`bot turn scores (${testMode()})`, () => {
   it('scores at most 200 characters of a long question, and records the question whole', async () => {
     const classified: string[] = [];
     const nlu: Nlu = { info: { source: 'trained', ms: 0, key: 'test', file: '', labels: 0, utterances: 0 }, classify: async (text) => (classified.push(text), { kind: 'none', score: 0 }) };
-    const bot = await KbBot.create({ db: database.db, bus: createLocalBus(), logger: silentLogger, nlu, facts: { hotline: '400-658-6000', deskHours: '7×24 小时' } });
+    const bot = await KbBot.create({ db: database.db, bus: createLocalBus(), logger: silentLogger, nlu });
     try {
       const question = '发票'.repeat(800);
       const answer = await bot.answer(question, turn);

@@ -116,7 +116,11 @@ export function buildPrecision(ix: NgramIndexes, docs: readonly IndexDoc[], norm
   });
 
   const docsOf = new Map<string, number[]>();
-  docs.forEach((d, i) => docsOf.set(d.entryId, [...(docsOf.get(d.entryId) ?? []), i]));
+  docs.forEach((d, i) => {
+    const list = docsOf.get(d.entryId);
+    if (list) list.push(i);
+    else docsOf.set(d.entryId, [i]);
+  });
   /** An entry's n-gram ids and topics without one of its questions (only when fitting). */
   function without(entryId: string, exclude: number, order: number): { grams: Set<number>; topics: Set<number> } {
     const grams = new Set<number>();

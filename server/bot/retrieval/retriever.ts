@@ -49,7 +49,7 @@ export function buildRetriever(docs: IndexDoc[], opts: RetrieverOptions = {}): R
   const model = opts.model ?? MODEL;
   const gate = opts.gate ?? ANSWER_GATE;
   const scorer = buildScorer(docs, opts.synonyms);
-  const exact = exactIndex(docs, opts.synonyms);
+  const exact = exactIndex(docs, scorer.normalized);
   const precision = buildPrecision(scorer.ix, docs, scorer.normalized);
 
   function rank(query: string, k = 5): Ranked {
@@ -108,10 +108,10 @@ export function buildRetriever(docs: IndexDoc[], opts: RetrieverOptions = {}): R
  * is one question text, one entry; a text that still sits in two entries (data older than the
  * rule) gets no exact answer, and ranking decides.
  */
-function exactIndex(docs: readonly IndexDoc[], synonyms?: SynonymTable): Map<string, number> {
+function exactIndex(docs: readonly IndexDoc[], normalized: readonly string[]): Map<string, number> {
   const owner = new Map<string, number | null>();
   docs.forEach((d, i) => {
-    const key = normalize(d.text, synonyms);
+    const key = normalized[i]!;
     if (!key) return;
     const cur = owner.get(key);
     owner.set(key, cur === undefined ? i : cur !== null && docs[cur]!.entryId === d.entryId ? cur : null);
